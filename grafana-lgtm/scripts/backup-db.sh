@@ -147,7 +147,8 @@ on_exit() {
     if ((SUCCESS == 0)); then
         cleanup_temp
         if ((rc != 0 && rc != EXIT_LOCKED)); then
-            err "interrupted or unexpected error (exit $rc); temporary files removed, existing backups untouched"
+            SUCCESS=2
+            fail "$rc" unexpected "interrupted or unexpected error (exit $rc); temporary files removed, existing backups untouched"
         fi
     fi
 }
@@ -208,14 +209,7 @@ TMP_ERR="$TMP_DUMP.err"
 TMP_RC="$TMP_DUMP.rc"
 TMP_SQL="$TMP_DUMP.sql"
 
-# The row-count query (tables owned by extensions are skipped: pg_dump does not dump their data).
-COUNT_SQL="SELECT format('%s.%s', n.nspname, c.relname),
-       (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM ONLY %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind = 'r'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
- ORDER BY 1;"
+COUNT_SQL=$(row_count_sql)
 
 cat >"$TMP_SQL" <<EOF || fail "$EXIT_NO_SPACE" no_space "cannot write in $BACKUP_DIR (disk full?)"
 \\set ON_ERROR_STOP on
@@ -276,11 +270,15 @@ SIZE=$(stat -c %s "$FINAL")
 declare -A keep=()
 declare -A seen_day=() seen_week=() seen_month=()
 mapfile -t all < <(for f in "$BACKUP_DIR/$PREFIX"*.dump; do [[ -f $f ]] && printf '%s\n' "$f"; done | sort -r)
-for f in "${all[@]}"; do
-    e=$(dump_epoch "$f")
-    day=$(date -u -d "@$e" +%Y-%m-%d)
-    week=$(date -u -d "@$e" +%G-W%V)
-    month=$(date -u -d "@$e" +%Y-%m)
+# ISO weeks of all dumps in one date call (names are sigcerh-<db>-YYYYmmddTHHMMSSZ.dump).
+mapfile -t weeks < <(for f in "${all[@]}"; do s=${f##*-}; printf '%s-%s-%s\n' "${s:0:4}" "${s:4:2}" "${s:6:2}"; done |
+    date -u -f - +%G-W%V)
+for i in "${!all[@]}"; do
+    f=${all[$i]}
+    s=${f##*-}
+    day=${s:0:8}
+    month=${s:0:6}
+    week=${weeks[$i]}
     if [[ -z ${seen_day[$day]:-} && ${#seen_day[@]} -lt $BACKUP_KEEP_DAILY ]]; then
         seen_day[$day]=1
         keep[$f]=daily
@@ -296,12 +294,16 @@ for f in "${all[@]}"; do
 done
 keep[$FINAL]=newest
 pruned=()
+doomed=()
 for f in "${all[@]}"; do
     if [[ -z ${keep[$f]:-} ]]; then
-        rm -f -- "$f" "$f.counts" "$f.sha256"
-        pruned+=("$(basename "$f")")
+        doomed+=("$f" "$f.counts" "$f.sha256")
+        pruned+=("${f##*/}")
     fi
 done
+if ((${#doomed[@]} > 0)); then
+    rm -f -- "${doomed[@]}"
+fi
 if ((${#pruned[@]} > 0)); then
     log_json info backup.pruned count="${#pruned[@]}" files="${pruned[*]}" kept="${#keep[@]}"
 fi

@@ -208,3 +208,17 @@ free_bytes() {
 human_bytes() {
     awk -v b="$1" 'BEGIN { split("B KiB MiB GiB TiB", u, " "); i = 1; while (b >= 1024 && i < 5) { b /= 1024; i++ } printf "%.1f %s", b, u[i] }'
 }
+
+# SQL that lists "schema.table|exact row count" for every ordinary user table, sorted. Tables owned by extensions
+# are skipped because pg_dump does not dump their data. Used by backup-db.sh (manifest) and restore-test.sh (check).
+row_count_sql() {
+    cat <<'SQL'
+SELECT format('%s.%s', n.nspname, c.relname),
+       (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM ONLY %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'r'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ ORDER BY 1;
+SQL
+}
