@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Extensions.Hosting;
+using Serilog.Extensions.Logging;
+using Sigcerh.Telemetry.Hosting;
+
+namespace Sigcerh.Telemetry.Logging;
+
+/// <summary>The logging step: Serilog is the one pipeline behind <c>ILogger</c>.</summary>
+internal static class LoggingRegistration
+{
+    public static IServiceCollection AddSigcerhLogging(this IServiceCollection services)
+    {
+        services.TryAddSingleton<LogFileStatus>();
+        services.TryAddSingleton<SigcerhLogPipeline>();
+
+        // Replacing the factory removes the default providers, so no second copy of each event is written or exported.
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(
+            sp => new SerilogLoggerFactory(sp.GetRequiredService<SigcerhLogPipeline>().Logger, dispose: false)));
+        services.TryAddSingleton(sp => new DiagnosticContext(sp.GetRequiredService<SigcerhLogPipeline>().Logger));
+        services.TryAddSingleton<IDiagnosticContext>(sp => sp.GetRequiredService<DiagnosticContext>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SigcerhStartupFilter>());
+        return services;
+    }
+}

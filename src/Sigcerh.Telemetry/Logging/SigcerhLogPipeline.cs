@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Configuration;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using Sigcerh.Telemetry.Export;
+using Sigcerh.Telemetry.Redaction;
+using Sigcerh.Telemetry.Resources;
+
+namespace Sigcerh.Telemetry.Logging;
+
+/// <summary>
+/// The one Serilog pipeline of the process: compact JSON to stdout and to a daily, size-capped rolling file, plus OTLP.
+/// Owned by the container, never assigned to the static <c>Log.Logger</c>.
+/// </summary>
+internal sealed class SigcerhLogPipeline : IAsyncDisposable
+{
+    public SigcerhLogPipeline(
+        IOptions<SigcerhTelemetryOptions> options,
+        IHostEnvironment environment,
+        IConfiguration configuration,
+        SigcerhResource resource,
+        OtlpTarget otlp,
+        TelemetryDropCounter drops,
+        LogFileStatus fileStatus,
+        PiiRedactor redactor)
+    {
+        var o = options.Value;
+        var log = o.Logging;
+        var level = log.MinimumLevel is { } min
+            ? Enum.Parse<LogEventLevel>(min, ignoreCase: true)
+            : environment.IsDevelopment() ? LogEventLevel.Debug : LogEventLevel.Information;
+
+        var lc = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        foreach (var (ns, lvl) in log.Overrides)
+        {
+            lc.MinimumLevel.Override(ns, Enum.Parse<LogEventLevel>(lvl, ignoreCase: true));
+        }
+
+        // The standard "Serilog" section still works, for level overrides and extra sinks.
+        if (configuration.GetSection("Serilog").Exists())
+        {
+            lc.ReadFrom.Configuration(configuration);
+        }
+
+        string? filePath = null;
+        if (log.File)
+        {
+            var dir = Path.GetFullPath(log.Directory, environment.ContentRootPath);
+            if (fileStatus.Probe(dir))
+            {
+                filePath = Path.Combine(dir, FilePrefix(log, resource) + "-.json");
+            }
+        }
+
+        var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
+
+        var redact = o.Redaction.Enabled;
+        var sinks = LoggerSinkConfiguration.CreateSink(
+            wt =>
+            {
+                wt.Async(
+                    a =>
+                    {
+                        if (log.Console)
+                        {
+                            a.Console(new CompactJsonFormatter());
+                        }
+
+                        if (filePath is not null)
+                        {
+                            a.File(
+                                new CompactJsonFormatter(),
+                                filePath,
+                                rollingInterval: RollingInterval.Day,
+                                fileSizeLimitBytes: log.FileSizeLimitMegabytes * 1024L * 1024L,
+                                rollOnFileSizeLimit: true,
+                                retainedFileCountLimit: null,
+                                retainedFileTimeLimit: TimeSpan.FromDays(log.RetainedDays),
+                                buffered: true,
+                                flushToDiskInterval: TimeSpan.FromSeconds(1));
+                        }
+                    },
+                    bufferSize: log.BufferSize,
+                    blockWhenFull: false);
+
+                if (otlpSink is not null)
+                {
+                    wt.Sink(otlpSink);
+                }
+            });
+        lc.WriteTo.Sink(redact ? new RedactingLogEventSink(redactor, sinks) : sinks);
+
+        Logger = lc.CreateLogger();
+        FilePath = filePath;
+    }
+
+    public Logger Logger { get; }
+
+    /// <summary>The rolling file's path template, or null when file logging is off or failed.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>Flushes and closes every sink, the OTLP one included (the logger owns its sinks).</summary>
+    public ValueTask DisposeAsync() => Logger.DisposeAsync();
+
+    private static string FilePrefix(SigcerhLoggingOptions log, SigcerhResource resource)
+    {
+        if (!string.IsNullOrWhiteSpace(log.FilePrefix))
+        {
+            return log.FilePrefix;
+        }
+
+        var name = resource.ServiceName.ToLowerInvariant().Replace(' ', '-');
+        return name.StartsWith("sigcerh-", StringComparison.Ordinal) ? name : "sigcerh-" + name;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Sigcerh.Telemetry.Export;
+using Sigcerh.Telemetry.Hosting;
+
+namespace Sigcerh.Telemetry.Metrics;
+
+/// <summary>The metrics step: ASP.NET Core, Kestrel, HttpClient, runtime, process, Npgsql and SIGCERH meters over OTLP.</summary>
+internal static class MetricsRegistration
+{
+    public static IServiceCollection AddSigcerhMetrics(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddProcessInstrumentation()
+            .AddMeter("Npgsql", TelemetryDropCounter.MeterName)
+            .SetExemplarFilter(ExemplarFilterType.TraceBased)
+            .Deferred((sp, builder) =>
+            {
+                var o = sp.GetRequiredService<IOptions<SigcerhTelemetryOptions>>().Value;
+                foreach (var meter in o.Metrics.Meters)
+                {
+                    builder.AddMeter(meter);
+                }
+
+                var target = sp.GetRequiredService<OtlpTarget>();
+                if (target.Enabled && o.Metrics.Enabled)
+                {
+                    var exporter = new AccountedOtlpMetricExporter(target.ExporterOptions("/v1/metrics"), sp.GetRequiredService<TelemetryDropCounter>());
+                    builder.AddReader(new PeriodicExportingMetricReader(
+                        exporter,
+                        exportIntervalMilliseconds: o.Metrics.ExportIntervalSeconds * 1000,
+                        exportTimeoutMilliseconds: (int)target.Timeout.TotalMilliseconds)
+                    {
+                        TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+                    });
+                }
+            }));
+        return services;
+    }
+}

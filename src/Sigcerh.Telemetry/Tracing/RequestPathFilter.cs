@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Sigcerh.Telemetry.Tracing;
+
+/// <summary>Decides which requests are not traced: health probes, metrics scrapes and static files.</summary>
+internal sealed class RequestPathFilter(SigcerhTelemetryOptions options)
+{
+    private static readonly HashSet<string> StaticExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".js", ".css", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".html",
+    };
+
+    private readonly PathString _health = new(options.Health.BasePath);
+    private readonly PathString[] _excluded = [.. options.Tracing.ExcludedPaths.Select(p => new PathString(p))];
+
+    public bool IsHealth(PathString path) => path.StartsWithSegments(_health);
+
+    public bool IsExcluded(PathString path)
+    {
+        if (IsHealth(path))
+        {
+            return true;
+        }
+
+        foreach (var p in _excluded)
+        {
+            if (path.StartsWithSegments(p))
+            {
+                return true;
+            }
+        }
+
+        return path.HasValue && StaticExtensions.Contains(Path.GetExtension(path.Value));
+    }
+}
