@@ -79,6 +79,7 @@ log_json() {
     done
     line+="}"
     printf '%s\n' "$line"
+    push_otlp_log "$level" "$event" "$line"
     if [[ -n $SIGCERH_MAINT_LOG ]]; then
         if ! { mkdir -p "$(dirname "$SIGCERH_MAINT_LOG")" && printf '%s\n' "$line" >>"$SIGCERH_MAINT_LOG"; } 2>/dev/null; then
             printf '%s: WARNING: cannot append to log file %s\n' "$SIGCERH_SCRIPT_NAME" "$SIGCERH_MAINT_LOG" >&2
@@ -133,6 +134,38 @@ read_prom_value() {
     awk -v m="$metric" '$1 == m { print $2; exit }' "$file"
 }
 
+# The OTLP resource of the maintenance scripts (service.name sigcerh-maintenance), as JSON.
+otlp_resource_json() {
+    local host
+    host=$(hostname 2>/dev/null || echo unknown)
+    printf '{"attributes":['
+    printf '{"key":"service.name","value":{"stringValue":"sigcerh-maintenance"}},'
+    printf '{"key":"service.namespace","value":{"stringValue":"sigcerh"}},'
+    printf '{"key":"service.instance.id","value":{"stringValue":"%s"}},' "$(json_escape "$host")"
+    printf '{"key":"deployment.environment.name","value":{"stringValue":"%s"}},' "$(json_escape "$SIGCERH_ENVIRONMENT")"
+    printf '{"key":"host.name","value":{"stringValue":"%s"}}]}' "$(json_escape "$host")"
+}
+
+# push_otlp_log LEVEL EVENT LINE: sends one log record (body = the JSON line) to SIGCERH_OTLP_HTTP_ENDPOINT/v1/logs,
+# so Loki gets the outcome even where the collector does not tail the maintenance log file. Best effort.
+push_otlp_log() {
+    [[ -n $SIGCERH_OTLP_HTTP_ENDPOINT ]] || return 0
+    command -v curl >/dev/null 2>&1 || return 0
+    local level=$1 event=$2 line=$3 sev_text sev_num body
+    case $level in
+    error) sev_text=ERROR sev_num=17 ;;
+    warn) sev_text=WARN sev_num=13 ;;
+    *) sev_text=INFO sev_num=9 ;;
+    esac
+    body="{\"resourceLogs\":[{\"resource\":$(otlp_resource_json),\"scopeLogs\":[{\"scope\":{\"name\":\"sigcerh-maintenance\"},\"logRecords\":[{"
+    body+="\"timeUnixNano\":\"$(now_epoch)000000000\",\"severityText\":\"$sev_text\",\"severityNumber\":$sev_num,"
+    body+="\"body\":{\"stringValue\":\"$(json_escape "$line")\"},"
+    body+="\"attributes\":[{\"key\":\"event\",\"value\":{\"stringValue\":\"$(json_escape "$event")\"}},"
+    body+="{\"key\":\"script\",\"value\":{\"stringValue\":\"$SIGCERH_SCRIPT_NAME\"}}]}]}]}]}"
+    curl -fsS --max-time 5 -H 'Content-Type: application/json' --data-binary "$body" -o /dev/null \
+        "${SIGCERH_OTLP_HTTP_ENDPOINT%/}/v1/logs" 2>/dev/null || true
+}
+
 # push_otlp_gauges "name value" ...: sends gauges as OTLP/HTTP JSON to SIGCERH_OTLP_HTTP_ENDPOINT/v1/metrics.
 # Optional: a failed push is logged as a warning and never fails the caller.
 push_otlp_gauges() {
@@ -141,9 +174,8 @@ push_otlp_gauges() {
         info "WARNING: curl not found; skipping the OTLP push"
         return 0
     fi
-    local ts_nano host metrics="" pair name value sep=""
+    local ts_nano metrics="" pair name value sep=""
     ts_nano="$(now_epoch)000000000"
-    host=$(hostname 2>/dev/null || echo unknown)
     for pair in "$@"; do
         name=${pair%% *}
         value=${pair#* }
@@ -151,13 +183,7 @@ push_otlp_gauges() {
         sep=","
     done
     local body
-    body="{\"resourceMetrics\":[{\"resource\":{\"attributes\":["
-    body+="{\"key\":\"service.name\",\"value\":{\"stringValue\":\"sigcerh-maintenance\"}},"
-    body+="{\"key\":\"service.namespace\",\"value\":{\"stringValue\":\"sigcerh\"}},"
-    body+="{\"key\":\"service.instance.id\",\"value\":{\"stringValue\":\"$(json_escape "$host")\"}},"
-    body+="{\"key\":\"deployment.environment.name\",\"value\":{\"stringValue\":\"$(json_escape "$SIGCERH_ENVIRONMENT")\"}},"
-    body+="{\"key\":\"host.name\",\"value\":{\"stringValue\":\"$(json_escape "$host")\"}}"
-    body+="]},\"scopeMetrics\":[{\"scope\":{\"name\":\"sigcerh-maintenance\"},\"metrics\":[$metrics]}]}]}"
+    body="{\"resourceMetrics\":[{\"resource\":$(otlp_resource_json),\"scopeMetrics\":[{\"scope\":{\"name\":\"sigcerh-maintenance\"},\"metrics\":[$metrics]}]}]}"
     local url="${SIGCERH_OTLP_HTTP_ENDPOINT%/}/v1/metrics"
     if ! curl -fsS --max-time 10 -H 'Content-Type: application/json' --data-binary "$body" -o /dev/null "$url" 2>/dev/null; then
         info "WARNING: OTLP push to $url failed; the textfile metrics are still written"
