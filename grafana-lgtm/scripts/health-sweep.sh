@@ -5,8 +5,9 @@
 #
 # Checks: every URL in SIGCERH_SWEEP_URLS (HTTP 2xx, slow answers, "Degraded" health bodies), PostgreSQL
 # (pg_isready, login, connections in use), disk use of SWEEP_DISK_PATHS, RAM, CPU, the age of the newest backup,
-# the last restore test, failed sigcerh-* systemd units, pending OS updates, and the TLS certificate of every
-# https URL. CHECK names for --skip: http, postgresql, disk, memory, cpu, backup, restore_test, systemd, updates, tls.
+# the last restore test, the observability containers (docker compose service state and health), failed sigcerh-*
+# systemd units, pending OS updates, and the TLS certificate of every https URL.
+# CHECK names for --skip: http, postgresql, disk, memory, cpu, backup, restore_test, containers, systemd, updates, tls.
 #
 # Exit code: 0 all OK, 1 at least one WARN, 2 at least one FAIL. A JSON summary line goes to the maintenance log.
 #
@@ -14,6 +15,7 @@
 #   SIGCERH_SWEEP_URLS="name=url ..."      see DEFAULT_URLS below
 #   SWEEP_TIMEOUT=30 SWEEP_RETRIES=3 SWEEP_RETRY_DELAY=2 SWEEP_SLOW_SECONDS=5
 #   SWEEP_DISK_PATHS="/ /var/lib/docker /var/backups/sigcerh"  disk WARN 80 % / FAIL 90 %
+#   SWEEP_CONTAINERS="otel-collector loki tempo prometheus alertmanager grafana" (compose service names)
 #   RAM WARN 85 % / FAIL 95 %, CPU WARN 90 % (same thresholds as the alerts)
 #   PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD/PGPASSFILE PG_BIN_DIR, BACKUP_DIR, SIGCERH_METRICS_DIR
 #   SWEEP_PROC_DIR=/proc (tests point it at a fake /proc)
@@ -25,8 +27,7 @@ SIGCERH_SCRIPT_NAME=health-sweep
 source "$SCRIPT_DIR/lib.sh"
 
 DEFAULT_URLS="frontend=https://certificados.ugel.gob.pe backend=http://127.0.0.1:8080/api/health ocr=http://127.0.0.1:8000/health"
-DEFAULT_URLS+=" otel-collector=http://127.0.0.1:13133/ prometheus=http://127.0.0.1:9090/-/ready"
-DEFAULT_URLS+=" alertmanager=http://127.0.0.1:9093/-/ready loki=http://127.0.0.1:3100/ready grafana=http://127.0.0.1:3000/api/health"
+DEFAULT_URLS+=" grafana=http://127.0.0.1:3000/api/health"
 SIGCERH_SWEEP_URLS="${SIGCERH_SWEEP_URLS:-$DEFAULT_URLS}"
 SWEEP_TIMEOUT="${SWEEP_TIMEOUT:-30}"
 SWEEP_RETRIES="${SWEEP_RETRIES:-3}"
@@ -34,6 +35,7 @@ SWEEP_RETRY_DELAY="${SWEEP_RETRY_DELAY:-2}"
 SWEEP_SLOW_SECONDS="${SWEEP_SLOW_SECONDS:-5}"
 SWEEP_DISK_PATHS="${SWEEP_DISK_PATHS:-/ /var/lib/docker /var/backups/sigcerh}"
 SWEEP_PROC_DIR="${SWEEP_PROC_DIR:-/proc}"
+SWEEP_CONTAINERS="${SWEEP_CONTAINERS:-otel-collector loki tempo prometheus alertmanager grafana}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGDATABASE="${PGDATABASE:-sigcerh}"
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
 BACKUP_DIR="${BACKUP_DIR:-/var/backups/sigcerh}"
@@ -192,6 +194,27 @@ if ! skipped restore_test; then
         row restore_test WARN "last passing restore test is older than 35 days"
     else
         row restore_test OK "last restore test passed $((($(now_epoch) - ${rt_success%.*}) / 86400)) days ago"
+    fi
+fi
+
+# --- observability containers (Prometheus, Loki, Tempo and Alertmanager are not published on the host) ------------------
+if ! skipped containers; then
+    if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+        read -r -a services <<<"$SWEEP_CONTAINERS"
+        for svc in "${services[@]}"; do
+            state=$(docker ps -a --filter "label=com.docker.compose.service=$svc" --format '{{.State}}|{{.Status}}' 2>/dev/null | head -n1)
+            if [[ -z $state ]]; then
+                row "container $svc" FAIL "no container for compose service $svc (docker compose up -d)"
+            elif [[ $state == running\|*unhealthy* ]]; then
+                row "container $svc" FAIL "running but unhealthy: ${state#*|}"
+            elif [[ $state == running\|* ]]; then
+                row "container $svc" OK "${state#*|}"
+            else
+                row "container $svc" FAIL "${state%%|*}: ${state#*|}"
+            fi
+        done
+    else
+        row containers SKIP "docker not available to this user"
     fi
 fi
 

@@ -8,9 +8,32 @@
 # shellcheck disable=SC2034  # Variables here are used by the scripts that source this file.
 
 SIGCERH_SCRIPT_NAME="${SIGCERH_SCRIPT_NAME:-$(basename "${0:-sigcerh}" .sh)}"
+
+# Loads /etc/sigcerh/maintenance.env (KEY=value lines, optional quotes). Variables already set in the environment
+# win, so "BACKUP_DIR=/mnt/usb backup-db.sh" works. The file is parsed, never executed. SIGCERH_ENV_FILE= disables it.
+load_env_file() {
+    local file=$1 line key value
+    [[ -n $file && -r $file ]] || return 0
+    while IFS= read -r line || [[ -n $line ]]; do
+        [[ $line =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+        key=${BASH_REMATCH[1]}
+        value=${BASH_REMATCH[2]}
+        value=${value%"${value##*[![:space:]]}"}
+        if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then
+            value=${BASH_REMATCH[1]}
+        fi
+        if [[ -z ${!key+set} ]]; then
+            export "$key=$value"
+        fi
+    done <"$file"
+}
+load_env_file "${SIGCERH_ENV_FILE-/etc/sigcerh/maintenance.env}"
+
 SIGCERH_MAINT_LOG="${SIGCERH_MAINT_LOG:-/var/log/sigcerh/maintenance.json}"
 SIGCERH_METRICS_DIR="${SIGCERH_METRICS_DIR:-/var/lib/sigcerh/metrics}"
-SIGCERH_OTLP_HTTP_ENDPOINT="${SIGCERH_OTLP_HTTP_ENDPOINT:-}"
+# The collector's OTLP/HTTP port, published on the host's loopback by grafana-lgtm/compose.yaml. Set it to an empty
+# value to disable the push (the textfile and the JSON log are always written).
+SIGCERH_OTLP_HTTP_ENDPOINT="${SIGCERH_OTLP_HTTP_ENDPOINT-http://127.0.0.1:4318}"
 SIGCERH_ENVIRONMENT="${SIGCERH_ENVIRONMENT:-production}"
 SIGCERH_LOCK_DIR="${SIGCERH_LOCK_DIR:-/run/lock}"
 
