@@ -103,7 +103,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     public async Task StartAsync()
     {
         await RunAsPostgres(Path.Combine(_binDir, "pg_ctl"),
-            ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60",
+            ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60",
              "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"]);
         await WaitUntilAcceptingAsync();
     }
