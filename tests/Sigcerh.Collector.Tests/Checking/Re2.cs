@@ -340,7 +340,7 @@ public static class Re2
             if (i + 1 < template.Length && template[i + 1] == '{')
             {
                 var end = template.IndexOf('}', i);
-                sb.Append(template, i, end - i + 1);
+                AppendGroup(sb, template[(i + 2)..end]);
                 i = end;
                 continue;
             }
@@ -357,10 +357,19 @@ public static class Re2
                 continue;
             }
 
-            sb.Append("${").Append(template, i + 1, j - i - 1).Append('}');
+            AppendGroup(sb, template[(i + 1)..j]);
             i = j - 1;
         }
 
         return sb.ToString();
+    }
+
+    // Go expands a group reference that is neither a number nor a valid name to the empty string.
+    private static void AppendGroup(StringBuilder sb, string name)
+    {
+        if (name.All(char.IsAsciiDigit) || (name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            sb.Append("${").Append(name).Append('}');
+        }
     }
 }
