@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Sigcerh.Telemetry.Export;
@@ -11,12 +13,18 @@ internal static class MetricsRegistration
 {
     public static IServiceCollection AddSigcerhMetrics(this IServiceCollection services)
     {
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SigcerhMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SigcerhTelemetryOptions>, MetricsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ActiveUsersStartupFilter>());
+
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
             .AddRuntimeInstrumentation()
             .AddProcessInstrumentation()
-            .AddMeter("Npgsql", TelemetryDropCounter.MeterName)
+            .AddMeter("Npgsql", TelemetryDropCounter.MeterName, SigcerhMetrics.MeterName)
             .SetExemplarFilter(ExemplarFilterType.TraceBased)
             .Deferred((sp, builder) =>
             {

@@ -1,17 +1,42 @@
 using System.Diagnostics;
+using System.Reflection;
 using OpenTelemetry;
 
 namespace Sigcerh.Telemetry.Redaction;
 
-/// <summary>Redacts string span attributes before any exporter sees the span.</summary>
+/// <summary>
+/// Redacts a span before any exporter sees it: string (and long integer) attributes such as <c>url.path</c>,
+/// <c>url.query</c>, <c>url.full</c>, <c>db.query.text</c> and custom tags, event attributes (the exception event's
+/// message and stack trace), the status description and the display name.
+/// </summary>
 internal sealed class RedactingActivityProcessor(PiiRedactor redactor) : BaseProcessor<Activity>
 {
+    // Activity has no public way to replace an event, so the list is reset and refilled. A test guards this field.
+    internal static readonly FieldInfo? EventsField = typeof(Activity).GetField("_events", BindingFlags.Instance | BindingFlags.NonPublic);
+
     public override void OnEnd(Activity data)
     {
-        List<KeyValuePair<string, string>>? changed = null;
-        foreach (var tag in data.TagObjects)
+        var name = data.DisplayName;
+        if (redactor.Redact(name) is var redactedName && !ReferenceEquals(redactedName, name))
         {
-            if (tag.Value is string s && redactor.Redact(s) is var r && !ReferenceEquals(r, s))
+            data.DisplayName = redactedName;
+        }
+
+        if (data.StatusDescription is { } status && redactor.Redact(status) is var redactedStatus && !ReferenceEquals(redactedStatus, status))
+        {
+            data.SetStatus(data.Status, redactedStatus);
+        }
+
+        RedactTags(data);
+        RedactEvents(data);
+    }
+
+    private void RedactTags(Activity data)
+    {
+        List<KeyValuePair<string, object?>>? changed = null;
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
+        {
+            if (RedactTagValue(tag.Key, tag.Value) is { } r)
             {
                 (changed ??= []).Add(new(tag.Key, r));
             }
@@ -23,6 +48,95 @@ internal sealed class RedactingActivityProcessor(PiiRedactor redactor) : BasePro
             {
                 data.SetTag(k, v);
             }
+        }
+    }
+
+    private void RedactEvents(Activity data)
+    {
+        var dirty = false;
+        foreach (ref readonly var e in data.EnumerateEvents())
+        {
+            if (redactor.Redact(e.Name) is var n && !ReferenceEquals(n, e.Name))
+            {
+                dirty = true;
+                break;
+            }
+
+            foreach (ref readonly var tag in e.EnumerateTagObjects())
+            {
+                if (RedactTagValue(tag.Key, tag.Value) is not null)
+                {
+                    dirty = true;
+                    break;
+                }
+            }
+
+            if (dirty)
+            {
+                break;
+            }
+        }
+
+        if (!dirty)
+        {
+            return;
+        }
+
+        var events = new List<ActivityEvent>();
+        foreach (ref readonly var e in data.EnumerateEvents())
+        {
+            var tags = new ActivityTagsCollection();
+            foreach (ref readonly var tag in e.EnumerateTagObjects())
+            {
+                tags[tag.Key] = RedactTagValue(tag.Key, tag.Value) ?? tag.Value;
+            }
+
+            events.Add(new ActivityEvent(redactor.Redact(e.Name), e.Timestamp, tags));
+        }
+
+        if (EventsField is null)
+        {
+            // Unknown runtime layout: better no events than events with personal data.
+            data.SetTag("sigcerh.redaction.events_dropped", true);
+            return;
+        }
+
+        EventsField.SetValue(data, null);
+        foreach (var e in events)
+        {
+            data.AddEvent(e);
+        }
+    }
+
+    /// <summary>The redacted value, or null when the value may leave as it is.</summary>
+    private object? RedactTagValue(string key, object? value)
+    {
+        if (redactor.IsAllowed(key))
+        {
+            return null;
+        }
+
+        switch (value)
+        {
+            case string s:
+                return redactor.Redact(s) is var r && !ReferenceEquals(r, s) ? r : null;
+            case string?[] array:
+                {
+                    string?[]? copy = null;
+                    for (var i = 0; i < array.Length; i++)
+                    {
+                        if (array[i] is { } item && redactor.Redact(item) is var ri && !ReferenceEquals(ri, item))
+                        {
+                            copy ??= (string?[])array.Clone();
+                            copy[i] = ri;
+                        }
+                    }
+
+                    return copy;
+                }
+
+            default:
+                return PiiRedactor.IntegerText(value) is { } digits && redactor.Redact(digits) is var rd && !ReferenceEquals(rd, digits) ? rd : null;
         }
     }
 }

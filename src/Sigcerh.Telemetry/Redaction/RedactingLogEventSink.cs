@@ -1,41 +1,173 @@
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Parsing;
 
 namespace Sigcerh.Telemetry.Redaction;
 
-/// <summary>Redacts every event before the console, file and OTLP sinks see it.</summary>
+/// <summary>
+/// Redacts every event before the console, file and OTLP sinks see it: the template text (interpolated strings put
+/// data there), property values at any depth, and the exception. Clean events pass through untouched.
+/// </summary>
 internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink inner) : ILogEventSink, IDisposable, IAsyncDisposable
 {
     public void Emit(LogEvent logEvent)
     {
-        List<LogEventProperty>? changed = null;
-        foreach (var (name, value) in logEvent.Properties)
-        {
-            var redacted = Redact(value);
-            if (!ReferenceEquals(redacted, value))
-            {
-                (changed ??= []).Add(new LogEventProperty(name, redacted));
-            }
-        }
-
-        if (changed is not null)
-        {
-            foreach (var p in changed)
-            {
-                logEvent.AddOrUpdateProperty(p);
-            }
-        }
-
-        inner.Emit(logEvent);
+        inner.Emit(Redact(logEvent));
     }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 
     public ValueTask DisposeAsync() => inner is IAsyncDisposable a ? a.DisposeAsync() : ValueTask.CompletedTask;
 
-    private LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch
+    /// <summary>The event as it may leave the process: the same instance when nothing had to change.</summary>
+    internal LogEvent Redact(LogEvent logEvent)
     {
-        ScalarValue { Value: string s } => redactor.Redact(s) is var r && !ReferenceEquals(r, s) ? new ScalarValue(r) : value,
-        _ => value,
-    };
+        var template = RedactTemplate(logEvent.MessageTemplate);
+        var exception = RedactException(logEvent.Exception);
+
+        List<LogEventProperty>? properties = null;
+        var index = 0;
+        foreach (var (name, value) in logEvent.Properties)
+        {
+            var redacted = redactor.IsAllowed(name) ? value : RedactValue(value);
+            if (!ReferenceEquals(redacted, value) && properties is null)
+            {
+                // First change: copy the properties seen so far.
+                properties = new List<LogEventProperty>(logEvent.Properties.Count);
+                foreach (var (n, v) in logEvent.Properties.Take(index))
+                {
+                    properties.Add(new LogEventProperty(n, v));
+                }
+            }
+
+            properties?.Add(new LogEventProperty(name, redacted));
+            index++;
+        }
+
+        if (properties is null && ReferenceEquals(template, logEvent.MessageTemplate) && ReferenceEquals(exception, logEvent.Exception))
+        {
+            return logEvent;
+        }
+
+        return new LogEvent(
+            logEvent.Timestamp,
+            logEvent.Level,
+            exception,
+            template,
+            properties ?? logEvent.Properties.Select(p => new LogEventProperty(p.Key, p.Value)),
+            logEvent.TraceId ?? default,
+            logEvent.SpanId ?? default);
+    }
+
+    private MessageTemplate RedactTemplate(MessageTemplate template)
+    {
+        if (ReferenceEquals(redactor.Redact(template.Text), template.Text))
+        {
+            return template;
+        }
+
+        // Only the literal text is redacted, so property tokens and their formats stay intact.
+        var tokens = new List<MessageTemplateToken>();
+        var text = new System.Text.StringBuilder(template.Text.Length);
+        foreach (var token in template.Tokens)
+        {
+            if (token is TextToken t)
+            {
+                var r = redactor.Redact(t.Text);
+                tokens.Add(ReferenceEquals(r, t.Text) ? t : new TextToken(r));
+                text.Append(r.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+            }
+            else
+            {
+                tokens.Add(token);
+                text.Append(token.ToString());
+            }
+        }
+
+        return new MessageTemplate(text.ToString(), tokens);
+    }
+
+    private Exception? RedactException(Exception? exception)
+    {
+        if (exception is null or RedactedException)
+        {
+            return exception;
+        }
+
+        var text = exception.ToString();
+        var redacted = redactor.Redact(text);
+        if (ReferenceEquals(redacted, text))
+        {
+            return exception;
+        }
+
+        return new RedactedException(
+            exception.GetType().FullName ?? exception.GetType().Name,
+            redactor.Redact(exception.Message),
+            exception.StackTrace is { } st ? redactor.Redact(st) : null,
+            redacted);
+    }
+
+    private LogEventPropertyValue RedactValue(LogEventPropertyValue value)
+    {
+        switch (value)
+        {
+            case ScalarValue { Value: string s }:
+                return redactor.Redact(s) is var rs && !ReferenceEquals(rs, s) ? new ScalarValue(rs) : value;
+
+            case ScalarValue { Value: var v } when PiiRedactor.IntegerText(v) is { } digits:
+                return redactor.Redact(digits) is var rd && !ReferenceEquals(rd, digits) ? new ScalarValue(rd) : value;
+
+            case StructureValue sv:
+                {
+                    LogEventProperty[]? copy = null;
+                    for (var i = 0; i < sv.Properties.Count; i++)
+                    {
+                        var p = sv.Properties[i];
+                        var r = redactor.IsAllowed(p.Name) ? p.Value : RedactValue(p.Value);
+                        if (!ReferenceEquals(r, p.Value))
+                        {
+                            copy ??= [.. sv.Properties];
+                            copy[i] = new LogEventProperty(p.Name, r);
+                        }
+                    }
+
+                    return copy is null ? value : new StructureValue(copy, sv.TypeTag);
+                }
+
+            case SequenceValue seq:
+                {
+                    LogEventPropertyValue[]? copy = null;
+                    for (var i = 0; i < seq.Elements.Count; i++)
+                    {
+                        var r = RedactValue(seq.Elements[i]);
+                        if (!ReferenceEquals(r, seq.Elements[i]))
+                        {
+                            copy ??= [.. seq.Elements];
+                            copy[i] = r;
+                        }
+                    }
+
+                    return copy is null ? value : new SequenceValue(copy);
+                }
+
+            case DictionaryValue dict:
+                {
+                    var changed = false;
+                    var pairs = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>(dict.Elements.Count);
+                    foreach (var (k, v) in dict.Elements)
+                    {
+                        var rk = (ScalarValue)RedactValue(k);
+                        var rv = k.Value is string key && redactor.IsAllowed(key) ? v : RedactValue(v);
+                        changed |= !ReferenceEquals(rk, k) || !ReferenceEquals(rv, v);
+                        pairs.Add(new(rk, rv));
+                    }
+
+                    return changed ? new DictionaryValue(pairs) : value;
+                }
+
+            default:
+                return value;
+        }
+    }
 }
