@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Sigcerh.Telemetry.Health;
+
+namespace Sigcerh.Telemetry.Tests.Health;
+
+internal sealed class FakeDiskProbe(double usedPercent) : IDiskSpaceProbe
+{
+    public double UsedPercent { get; set; } = usedPercent;
+
+    public DiskUsage Measure(string path)
+    {
+        const long total = 1_000_000_000;
+        var used = (long)(total * UsedPercent / 100);
+        return new DiskUsage(used, total - used);
+    }
+}
+
+internal sealed class FakeMemoryProbe(double usedPercent) : IMemoryProbe
+{
+    public double UsedPercent { get; set; } = usedPercent;
+
+    public MemoryUsage Measure()
+    {
+        const long limit = 8L * 1024 * 1024 * 1024;
+        return new MemoryUsage((long)(limit * UsedPercent / 100), limit, "cgroup");
+    }
+}
+
+/// <summary>A TCP server that accepts connections, counts them, and never sends a byte back.</summary>
+internal sealed class HangingListener : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<TcpClient> _held = [];
+    private readonly CancellationTokenSource _stop = new();
+    private int _accepted;
+
+    public HangingListener()
+    {
+        _listener.Start();
+        _ = AcceptLoop();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Url => $"http://127.0.0.1:{Port}/health";
+
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        lock (_held)
+        {
+            foreach (var c in _held)
+            {
+                c.Dispose();
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoop()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                Interlocked.Increment(ref _accepted);
+                lock (_held)
+                {
+                    _held.Add(client);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}
+
+internal static class Json
+{
+    public static JsonElement Parse(string body) => JsonDocument.Parse(body).RootElement;
+
+    public static JsonElement Check(JsonElement root, string name) =>
+        root.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+
+    public static string[] CheckNames(JsonElement root) =>
+        [.. root.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()!)];
+}
