@@ -85,7 +85,15 @@ internal sealed class SigcerhTelemetryOptionsValidator(IConfiguration configurat
             var prop = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             if (prop is null)
             {
-                errors.Add($"Unknown configuration key '{child.Path}' (value '{child.Value ?? "{section}"}'): {type.Name} has no such setting.");
+                // Name every leaf under the unknown key, so the message shows the value that was meant for it.
+                var leaves = child.Value is not null
+                    ? [new KeyValuePair<string, string?>(child.Path, child.Value)]
+                    : child.AsEnumerable().Where(kv => kv.Value is not null).ToList();
+                foreach (var (path, value) in leaves)
+                {
+                    errors.Add($"Unknown configuration key '{path}' (value '{value}'): {type.Name} has no setting '{child.Key}'.");
+                }
+
                 continue;
             }
 

@@ -12,7 +12,7 @@ internal sealed class FakeDiskProbe(double usedPercent) : IDiskSpaceProbe
     public DiskUsage Measure(string path)
     {
         const long total = 1_000_000_000;
-        var used = (long)(total * UsedPercent / 100);
+        var used = (long)Math.Round(total * UsedPercent / 100);
         return new DiskUsage(used, total - used);
     }
 }
@@ -23,8 +23,8 @@ internal sealed class FakeMemoryProbe(double usedPercent) : IMemoryProbe
 
     public MemoryUsage Measure()
     {
-        const long limit = 8L * 1024 * 1024 * 1024;
-        return new MemoryUsage((long)(limit * UsedPercent / 100), limit, "cgroup");
+        const long limit = 10_000_000_000;
+        return new MemoryUsage((long)Math.Round(limit * UsedPercent / 100), limit, "cgroup");
     }
 }
 

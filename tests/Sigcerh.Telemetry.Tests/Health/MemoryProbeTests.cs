@@ -6,7 +6,13 @@ public sealed class MemoryProbeTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sigcerh-memprobe-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
 
     [Fact]
     public void Cgroup_v2_limit_wins_over_the_host_and_reclaimable_cache_is_not_used_memory()

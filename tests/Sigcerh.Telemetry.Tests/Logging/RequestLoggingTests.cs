@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Sigcerh.Telemetry.Tests.TestHost;
+
+namespace Sigcerh.Telemetry.Tests.Logging;
+
+public sealed class RequestLoggingTests
+{
+    [Fact]
+    public async Task Each_request_gets_one_completion_event_with_route_status_and_level_by_outcome()
+    {
+        var app = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["SigcerhTelemetry:Logging:Console"] = "false" },
+            map: a =>
+            {
+                a.MapGet("/solicitudes/{id}", (int id) => Results.Ok(id));
+                a.MapGet("/falla", () => Results.StatusCode(500));
+                a.MapGet("/excepcion", IResult () => throw new InvalidOperationException("boom"));
+            });
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync(new Uri("/solicitudes/7", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync(new Uri("/nada", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await app.Client.GetAsync(new Uri("/falla", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await app.Client.GetAsync(new Uri("/excepcion", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+        await app.StopAsync();
+
+        var completions = LogFiles.ReadEvents(app.LogDirectory)
+            .Where(e => LogFiles.Template(e).StartsWith("HTTP ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, completions.Count);
+
+        var ok = Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/solicitudes/7");
+        Assert.Equal("Information", LogFiles.Level(ok));
+        Assert.Equal("/solicitudes/{id}", LogFiles.Prop(ok, "RequestRoute"));
+        Assert.Equal("GET", LogFiles.Prop(ok, "RequestMethod"));
+        Assert.Equal("200", LogFiles.Prop(ok, "StatusCode"));
+        Assert.NotNull(LogFiles.Prop(ok, "Elapsed"));
+
+        Assert.Equal("Warning", LogFiles.Level(Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/nada")));
+        Assert.Equal("Error", LogFiles.Level(Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/falla")));
+        Assert.Equal("Error", LogFiles.Level(Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/excepcion")));
+        Assert.DoesNotContain(completions, e => LogFiles.Prop(e, "RequestPath") == "/health");
+    }
+
+    [Theory]
+    [InlineData("Production", false)]
+    [InlineData("Development", true)]
+    public async Task Debug_events_are_written_in_development_only_and_aspnetcore_stays_at_warning(string environment, bool debugExpected)
+    {
+        var app = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["SigcerhTelemetry:Logging:Console"] = "false" },
+            environment: environment,
+            map: a => a.MapGet("/", (ILogger<RequestLoggingTests> log) => log.LogDebug("detalle de depuración")));
+        using (await app.Client.GetAsync(new Uri("/", UriKind.Relative)))
+        {
+        }
+
+        await app.StopAsync();
+        var events = LogFiles.ReadEvents(app.LogDirectory);
+        Assert.Equal(debugExpected, events.Any(e => LogFiles.Template(e) == "detalle de depuración"));
+        // ASP.NET Core's own "Request starting/finished" are Information: the override keeps them out.
+        Assert.DoesNotContain(events, e => LogFiles.Prop(e, "SourceContext")?.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task The_standard_Serilog_section_still_overrides_levels()
+    {
+        var app = await TestApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["SigcerhTelemetry:Logging:Console"] = "false",
+                ["Serilog:MinimumLevel:Override:Sigcerh.Telemetry.Tests"] = "Error",
+            },
+            map: a => a.MapGet("/", (ILogger<RequestLoggingTests> log) =>
+            {
+                log.LogWarning("advertencia silenciada");
+                log.LogError("error visible");
+            }));
+        using (await app.Client.GetAsync(new Uri("/", UriKind.Relative)))
+        {
+        }
+
+        await app.StopAsync();
+        var events = LogFiles.ReadEvents(app.LogDirectory);
+        Assert.Contains(events, e => LogFiles.Template(e) == "error visible");
+        Assert.DoesNotContain(events, e => LogFiles.Template(e) == "advertencia silenciada");
+    }
+}
