@@ -55,7 +55,8 @@ freed=0
 
 # clean_dir DIR MAX_AGE_MINUTES
 clean_dir() {
-    local dir=$1 minutes=$2 f size
+    local dir=$1 minutes=$2 f size parent
+    local -A parents=()
     [[ -d $dir ]] || return 0
     if [[ $dir != /* || $dir == / || $dir == /tmp || $dir == /opt || $dir == /var ]]; then
         err "skipping unsafe folder '$dir' (use a dedicated absolute folder)"
@@ -70,8 +71,16 @@ clean_dir() {
         fi
         deleted=$((deleted + 1))
         freed=$((freed + size))
+        parent=${f%/*}
+        [[ $parent != "$dir" ]] && parents[$parent]=1
     done < <(find "$dir" -xdev -mindepth 1 \( -type f -o -type l \) -mmin +"$minutes" -print0)
     if ((DRY_RUN == 0)); then
+        # Sub-folders emptied by this run (deepest first), then sub-folders that were already empty and old.
+        if ((${#parents[@]} > 0)); then
+            while IFS= read -r parent; do
+                rmdir -- "$parent" 2>/dev/null || true
+            done < <(printf '%s\n' "${!parents[@]}" | sort -r)
+        fi
         find "$dir" -xdev -mindepth 1 -depth -type d -empty -mmin +"$minutes" -delete 2>/dev/null || true
     fi
 }

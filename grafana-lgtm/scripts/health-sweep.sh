@@ -28,7 +28,7 @@ source "$SCRIPT_DIR/lib.sh"
 
 DEFAULT_URLS="frontend=https://certificados.ugel.gob.pe backend=http://127.0.0.1:8080/api/health ocr=http://127.0.0.1:8000/health"
 DEFAULT_URLS+=" grafana=http://127.0.0.1:3000/api/health"
-SIGCERH_SWEEP_URLS="${SIGCERH_SWEEP_URLS:-$DEFAULT_URLS}"
+SIGCERH_SWEEP_URLS="${SIGCERH_SWEEP_URLS-$DEFAULT_URLS}"
 SWEEP_TIMEOUT="${SWEEP_TIMEOUT:-30}"
 SWEEP_RETRIES="${SWEEP_RETRIES:-3}"
 SWEEP_RETRY_DELAY="${SWEEP_RETRY_DELAY:-2}"
