@@ -28,8 +28,8 @@ public class MutationTests
         ["memory_limiter_moved_to_second_place"] = t => ReplaceOnce(t, LogsProcessors,
             "processors: [resource_detection, memory_limiter, resource/environment, transform/redact_pii, batch]\n      exporters: [otlp_http/loki]"),
         ["memory_limiter_removed_from_a_pipeline"] = t => ReplaceOnce(t,
-            "processors: [memory_limiter, resource_detection, resource/environment, batch]",
-            "processors: [resource_detection, resource/environment, batch]"),
+            "processors: [memory_limiter, resource_detection, resource/environment, transform/prometheus_names, batch]",
+            "processors: [resource_detection, resource/environment, transform/prometheus_names, batch]"),
         ["batch_before_redaction"] = t => ReplaceOnce(t, LogsProcessors,
             "processors: [memory_limiter, resource_detection, resource/environment, batch, transform/redact_pii]\n      exporters: [otlp_http/loki]"),
         ["loki_exporter_added"] = t => ReplaceOnce(
