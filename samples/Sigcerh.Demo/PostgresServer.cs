@@ -65,7 +65,7 @@ internal sealed class PostgresServer
         File.Delete(pwFile);
         await server.AsPostgres("pg_ctl",
             ["-D", server.DataDirectory, "-l", Path.Combine(root, "postgresql.log"), "-w", "-t", "60",
-             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c log_min_duration_statement=1000"]);
+             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c log_min_duration_statement=1000", "start"]);
         var psql = Path.Combine(bin, "psql");
         await server.AsPostgres(File.Exists(psql) ? psql : "psql",
             ["-h", root, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres",
