@@ -156,6 +156,12 @@ public class ConfigValidityTests
         Assert.Equal("postgres:5432", ConfigTree.At(cfg, "receivers.tcp_check/postgresql.targets") is List<object?> l
             ? ConfigTree.Str(ConfigTree.Map(l[0]), "endpoint") : null);
         Assert.Equal("5m", ConfigTree.At(cfg, "receivers.tcp_check/postgresql.collection_interval"));
+        Assert.Equal("30s", ConfigTree.At(cfg, "receivers.tcp_check/postgresql.targets") is List<object?> t
+            ? ConfigTree.At(t[0], "dialer.timeout") : null);
+
+        // tcpcheck.status (gauge, unit "1") must land as tcpcheck_status, the name the contract and the rules use.
+        var statements = CollectorConfigChecker.TransformStatements(ConfigTree.Map(ConfigTree.Map(cfg, "processors"), "transform/prometheus_names"), "p");
+        Assert.Contains(statements, s => s.Statement == "set(metric.unit, \"\") where metric.name == \"tcpcheck.status\"");
     }
 
     [Fact]

@@ -210,6 +210,25 @@ public partial class ContractAgreementTests
         "sigcerh_restore_test_last_success_timestamp_seconds", "sigcerh_restore_test_last_status", "otelcol_exporter_send_failed_log_records_total",
     ];
 
+    [FactWhenFileExists("src/Sigcerh.Telemetry/Metrics/SigcerhInstruments.cs")]
+    public void Every_instrument_the_package_creates_maps_to_a_documented_contract_series()
+    {
+        var names = Directory.EnumerateFiles(Contract.PathOf("src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => f.Contains("Metrics", StringComparison.Ordinal) || f.EndsWith("TelemetryDropCounter.cs", StringComparison.Ordinal) || f.EndsWith("HealthNames.cs", StringComparison.Ordinal))
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"(?:Name|Created|Issued|Validated|Active|Duration|Pages|Requests)\s*=\s*""(sigcerh\.[a-z_.]+)"""))
+            .Select(m => m.Groups[1].Value)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(names.Count >= 9, $"found only [{string.Join(", ", names)}]");
+        var readme = File.ReadAllText(Configs.Readme);
+        foreach (var name in names)
+        {
+            Assert.Contains($"`{name}`", readme, StringComparison.Ordinal);
+            var prefix = name.Replace('.', '_');
+            Assert.True(ContractMetrics.Any(c => c.StartsWith(prefix, StringComparison.Ordinal)), $"{name} → {prefix}* is not a contract series");
+        }
+    }
+
     [Fact]
     public void README_naming_table_lists_every_contract_metric_and_the_labels()
     {
