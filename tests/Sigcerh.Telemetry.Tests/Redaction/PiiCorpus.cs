@@ -20,11 +20,17 @@ public static class PiiCorpus
 
     public static TheoryData<int> NegativeIndexes => [.. Enumerable.Range(0, Negative.Count)];
 
-    public static string Path
+    public static string Path => Find(AppContext.BaseDirectory) ?? Find(SourceDirectory())
+        ?? throw new FileNotFoundException("tests/corpus/pii-corpus.json not found above " + AppContext.BaseDirectory);
+
+    // SIGCERH_BUILD_DIR puts the output outside the tree; the source location then leads to the repository.
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+        System.IO.Path.GetDirectoryName(file) ?? string.Empty;
+
+    private static string? Find(string start)
     {
-        get
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = System.IO.Path.Combine(dir.FullName, "tests", "corpus", "pii-corpus.json");
                 if (File.Exists(candidate))
@@ -33,7 +39,7 @@ public static class PiiCorpus
                 }
             }
 
-            throw new FileNotFoundException("tests/corpus/pii-corpus.json not found above " + AppContext.BaseDirectory);
+            return null;
         }
     }
 
