@@ -93,3 +93,69 @@ internal static class Json
     public static string[] CheckNames(JsonElement root) =>
         [.. root.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()!)];
 }
+
+/// <summary>A minimal HTTP server on a raw socket (not ASP.NET Core, whose spans a test's tracer would also see) that answers 200.</summary>
+internal sealed class OkListener : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private int _requests;
+
+    public OkListener()
+    {
+        _listener.Start();
+        _ = AcceptLoop();
+    }
+
+    public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/health";
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoop()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                _ = Serve(client);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task Serve(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var reader = new StreamReader(stream);
+                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                {
+                    if (line.Length > 0)
+                    {
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref _requests);
+                    var bytes = System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"status\":\"Healthy\"}");
+                    await stream.WriteAsync(bytes, _stop.Token);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+}
