@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Monthly restore test (and manual restore into a scratch database) for SIGCERH backups.
 #
-#   restore-test.sh [--file DUMP] [--target-db NAME] [--keep]
+#   restore-test.sh [--file DUMP] [--target-db NAME] [--keep] [--with-owners]
 #
 # 1. Picks the newest dump in BACKUP_DIR (or --file), and checks its .sha256.
 # 2. Restores it with pg_restore into a scratch database (default <PGDATABASE>_restore_test) on the same server.
@@ -13,7 +13,8 @@
 #    (sigcerh_restore_test.prom), optional OTLP/HTTP push, JSON log line.
 #
 # --keep leaves the restored database in place, to inspect it or to promote it after a disaster
-# (docs/backups.md explains how).
+# (docs/backups.md explains how). --with-owners restores the original owners and privileges (the roles must exist
+# on the server); by default objects are owned by the restoring user (--no-owner --no-privileges).
 # Exit codes: 0 ok, 1 restore or count check failed, 2 bad input, 3 another restore test is running.
 # Configuration: the same PG*, PG_BIN_DIR, BACKUP_DIR and SIGCERH_* variables as backup-db.sh.
 set -euo pipefail
@@ -30,13 +31,15 @@ DEFAULT_TARGET="${PGDATABASE}_restore_test"
 TARGET="$DEFAULT_TARGET"
 DUMP=""
 KEEP=0
+OWNER_FLAGS=(--no-owner --no-privileges)
 
 while [[ $# -gt 0 ]]; do
     case $1 in
     --file) DUMP=${2:?--file needs a path}; shift 2 ;;
     --target-db) TARGET=${2:?--target-db needs a name}; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --with-owners) OWNER_FLAGS=(); shift ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) err "unknown argument '$1' (see --help)"; exit "$EXIT_CONFIG" ;;
     esac
 done
@@ -148,7 +151,7 @@ drop_target
     fail "$EXIT_FAILED" create_failed "cannot create scratch database $TARGET: $(tr '\n' ' ' <"$WORK/create.err")"
 CREATED=1
 info "restoring $(basename "$DUMP") into $TARGET"
-if ! "$PG_RESTORE" --no-owner --no-privileges --exit-on-error -d "$TARGET" "$DUMP" 2>"$WORK/restore.err"; then
+if ! "$PG_RESTORE" "${OWNER_FLAGS[@]}" --exit-on-error -d "$TARGET" "$DUMP" 2>"$WORK/restore.err"; then
     fail "$EXIT_FAILED" restore_failed "pg_restore failed: $(head -c 2000 "$WORK/restore.err" | tr '\n' ' ')"
 fi
 

@@ -66,6 +66,28 @@ public sealed class BackupTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Restore_with_owners_keeps_the_application_role_as_owner_for_a_disaster_restore()
+    {
+        using var box = new ScriptSandbox("owners");
+        var db = await pg.CreateSampleDatabaseAsync("ops_owners");
+        await pg.Cluster.ExecuteAsync("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ops_app') THEN CREATE ROLE ops_app; END IF; END $$");
+        await pg.Cluster.ExecuteAsync("ALTER TABLE solicitudes OWNER TO ops_app", db);
+        var env = box.Env(pg.Cluster, db);
+        Assert.Equal(0, (await box.Run("backup-db.sh", env)).ExitCode);
+
+        var plain = await box.Run("restore-test.sh", env, "--keep", "--target-db", "ops_owners_plain");
+        var owned = await box.Run("restore-test.sh", env, "--keep", "--with-owners", "--target-db", "ops_owners_owned");
+
+        Assert.True(plain.ExitCode == 0, plain.Output);
+        Assert.True(owned.ExitCode == 0, owned.Output);
+        const string owner = "SELECT tableowner::text FROM pg_tables WHERE tablename = 'solicitudes'";
+        Assert.Equal("postgres", await pg.Cluster.ScalarAsync<string>(owner, "ops_owners_plain"));
+        Assert.Equal("ops_app", await pg.Cluster.ScalarAsync<string>(owner, "ops_owners_owned"));
+        await pg.Cluster.ExecuteAsync("DROP DATABASE ops_owners_plain WITH (FORCE)");
+        await pg.Cluster.ExecuteAsync("DROP DATABASE ops_owners_owned WITH (FORCE)");
+    }
+
+    [Fact]
     public async Task Restore_test_refuses_to_restore_over_the_source_database()
     {
         using var box = new ScriptSandbox("refuse");
