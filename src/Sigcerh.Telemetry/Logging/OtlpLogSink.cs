@@ -41,6 +41,12 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
 
     public long Exported { get; private set; }
 
+    /// <summary>Events queued and not yet handed to the exporter.</summary>
+    public int Pending => _queue.Reader.Count;
+
+    /// <summary>False only if a Serilog upgrade hid the sink's batch writer; a test guards it.</summary>
+    public bool UsesBatchWriter => _target is not PerEventWriter;
+
     public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(logEvent);
 
     public async ValueTask DisposeAsync()
@@ -134,8 +140,9 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
                     ignoreEnvironment: true));
         var owner = captured as IDisposable ?? throw new InvalidOperationException("The OTLP sink is not disposable.");
 
-        var field = captured.GetType().GetField("_targetSink", BindingFlags.Instance | BindingFlags.NonPublic);
-        if (field?.GetValue(captured) is IBatchedLogEventSink batched)
+        // OpenTelemetrySink -> _logsSink (Serilog's BatchingSink) -> _targetSink (the OTLP batch writer).
+        var logsSink = Field(captured, "_logsSink");
+        if (logsSink is not null && Field(logsSink, "_targetSink") is IBatchedLogEventSink batched)
         {
             return (batched, owner);
         }
@@ -143,6 +150,9 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
         // Pinned Serilog versions always take the branch above; a test guards it. Fall back to the sink as it is.
         return (new PerEventWriter(captured), owner);
     }
+
+    private static object? Field(object instance, string name) =>
+        instance.GetType().GetField(name, BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(instance);
 
     /// <summary>Writes events one by one into a plain sink, when the batch writer cannot be reached.</summary>
     private sealed class PerEventWriter(ILogEventSink sink) : IBatchedLogEventSink

@@ -60,6 +60,8 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         }
 
         var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
+        var buffer = new AsyncBufferMonitor();
+        drops.AddSource(TelemetrySignal.Logs, () => buffer.Dropped);
 
         var redact = o.Redaction.Enabled;
         var sinks = LoggerSinkConfiguration.CreateSink(
@@ -88,7 +90,8 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
                         }
                     },
                     bufferSize: log.BufferSize,
-                    blockWhenFull: false);
+                    blockWhenFull: false,
+                    monitor: buffer);
 
                 if (otlpSink is not null)
                 {
@@ -99,12 +102,20 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
 
         Logger = lc.CreateLogger();
         FilePath = filePath;
+        Buffer = buffer;
+        OtlpSink = otlpSink;
     }
 
     public Logger Logger { get; }
 
     /// <summary>The rolling file's path template, or null when file logging is off or failed.</summary>
     public string? FilePath { get; }
+
+    /// <summary>The console and file writer's buffer: pending events and drops.</summary>
+    internal AsyncBufferMonitor Buffer { get; }
+
+    /// <summary>The OTLP log sink, or null when export is off.</summary>
+    internal OtlpLogSink? OtlpSink { get; }
 
     /// <summary>Flushes and closes every sink, the OTLP one included (the logger owns its sinks).</summary>
     public ValueTask DisposeAsync() => Logger.DisposeAsync();
