@@ -39,6 +39,16 @@ internal sealed class ActiveUserTracker
         }
     }
 
+    /// <summary>True when a user with this id is remembered (tests of the eviction order).</summary>
+    public bool IsTracked(string userId)
+    {
+        var hash = Hash(userId);
+        lock (_gate)
+        {
+            return _byHash.ContainsKey(hash);
+        }
+    }
+
     public void UserSeen(string? userId)
     {
         if (string.IsNullOrEmpty(userId))
