@@ -209,7 +209,8 @@ public static partial class HandbookChecker
         return File.Exists(full) || Directory.Exists(full);
     }
 
-    [GeneratedRegex(@"\bSigcerh[A-Z][A-Za-z0-9]+\b")]
+    // SigcerhTelemetry is the package's configuration section (SigcerhTelemetry:Health:BasePath), not an alert.
+    [GeneratedRegex(@"\bSigcerh(?!Telemetry\b)[A-Z][A-Za-z0-9]+\b")]
     private static partial Regex AlertName();
 
     [GeneratedRegex(@"(?:grafana-lgtm)?/scripts/([A-Za-z0-9_./-]+)")]

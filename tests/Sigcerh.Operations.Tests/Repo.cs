@@ -6,22 +6,12 @@ namespace Sigcerh.Operations.Tests;
 /// <summary>Paths in the repository and a runner for the maintenance scripts with an isolated environment.</summary>
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = Sigcerh.Testing.RepoPaths.Root;
 
     public static string ScriptsDir => Path.Combine(Root, "grafana-lgtm", "scripts");
 
     public static string Script(string name) => Path.Combine(ScriptsDir, name);
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sigcerh.Telemetry.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root (Sigcerh.Telemetry.sln) not found.");
-    }
 
     public static string NewTempDir(string prefix)
     {

@@ -9,7 +9,7 @@ namespace Sigcerh.Stack.Tests;
 /// <summary>Paths of the grafana-lgtm stack and of the Debian tools the tests run.</summary>
 internal static class Stack
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = Sigcerh.Testing.RepoPaths.Root;
 
     public static string Dir => Path.Combine(RepoRoot, "grafana-lgtm");
 
@@ -81,16 +81,6 @@ internal static class Stack
         IDictionary<string, string?>? env = null) =>
         await ProcessRunner.RunAsync(Tool(tool), args, env, cwd ?? Dir, TimeSpan.FromMinutes(2));
 
-    private static string FindRepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Sigcerh.Telemetry.sln")))
-        {
-            d = d.Parent;
-        }
-
-        return d?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 }
 
 /// <summary>A long-running Debian binary (prometheus, prometheus-alertmanager) killed on dispose.</summary>

@@ -18,18 +18,8 @@ public static class Contract
 
     public static readonly string[] ComposeServices = ["otel-collector", "loki", "tempo", "prometheus", "alertmanager", "grafana"];
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = Sigcerh.Testing.RepoPaths.Root;
 
     public static string PathOf(string relative) => Path.Combine(RepoRoot, relative);
 
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sigcerh.Telemetry.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root (Sigcerh.Telemetry.sln) not found.");
-    }
 }
