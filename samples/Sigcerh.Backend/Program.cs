@@ -19,7 +19,8 @@ if (!string.IsNullOrWhiteSpace(connectionString))
 }
 else
 {
-    builder.Services.AddSingleton<IApplicationStore, InMemoryApplicationStore>();
+    // Its health entry "postgresql" then reads "not configured".
+    builder.Services.AddInMemoryApplicationStore();
 }
 
 builder.Services.AddSingleton(TimeProvider.System);

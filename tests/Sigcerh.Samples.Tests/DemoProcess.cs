@@ -76,7 +76,11 @@ internal sealed class DemoProcess : IAsyncDisposable
         var sw = Stopwatch.StartNew();
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            Assert.False(_process.HasExited, $"The demo exited ({_process.ExitCode}) before printing '{text}':\n{Output}");
+            if (_process.HasExited)
+            {
+                Assert.Fail($"The demo exited ({_process.ExitCode}) before printing '{text}':\n{Output}");
+            }
+
             Assert.True(sw.Elapsed < timeout, $"The demo did not print '{text}' within {timeout}:\n{Output}");
             await Task.Delay(250);
         }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.Json;
 using Sigcerh.Demo;
 using Sigcerh.Testing;
 
@@ -67,12 +68,19 @@ public sealed class DemoSmokeTests
         // ...and they were really logged and masked, not just absent.
         Assert.Contains(logs, l => l.Body.Contains("creada para", StringComparison.Ordinal) && l.Body.Contains("***", StringComparison.Ordinal));
 
-        // A screenshot of the trace view of that cross-service request.
+        // A screenshot of the trace view of that cross-service request, once it shows spans of both services.
         var png = Path.Combine(Path.GetTempPath(), $"sigcerh-demo-trace-{Guid.NewGuid():N}.png");
         try
         {
-            var chromium = await Chromium.ScreenshotAsync(new Uri(demo.Dashboard, $"/traces/detail/{crossTrace}"), png);
-            Assert.True(File.Exists(png) && new FileInfo(png).Length > 20_000, $"No useful screenshot: {chromium}");
+            await using (var chromium = await Chromium.StartAsync())
+            {
+                await chromium.NavigateAsync(new Uri(demo.Dashboard, $"/traces/detail/{crossTrace}"));
+                await chromium.WaitForTextAsync(TimeSpan.FromSeconds(45), "sigcerh-backend", "sigcerh-ocr", "digitalizar");
+                await Task.Delay(1000); // let the span bars finish their layout
+                await chromium.ScreenshotAsync(png);
+            }
+
+            Assert.True(new FileInfo(png).Length > 30_000, "The screenshot looks blank.");
             if (Environment.GetEnvironmentVariable("SIGCERH_UPDATE_SCREENSHOT") == "1")
             {
                 File.Copy(png, Path.Combine(DemoProcess.RepoRoot, "docs", "images", "demo-trace.png"), overwrite: true);
@@ -93,6 +101,30 @@ public sealed class DemoSmokeTests
         {
             Assert.False(await IsListeningAsync(port), $"Port {port} still listens after the demo stopped.");
         }
+    }
+
+    [Fact]
+    public async Task Without_PostgreSQL_the_backend_says_so_and_its_health_reports_the_database_as_not_configured()
+    {
+        await using var demo = DemoProcess.Start("--no-postgres", "--no-traffic", "--duration", "120");
+        await demo.WaitForOutputAsync("SIGCERH demo ready", Startup);
+        Assert.Contains("Database:                          IN-MEMORY store", demo.Output, StringComparison.Ordinal);
+
+        using var http = new HttpClient();
+        using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{demo.BackendPort}/api/health")));
+        var postgres = health.RootElement.GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "postgresql");
+        Assert.Contains("not configured", postgres.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.False(postgres.GetProperty("data").GetProperty("configured").GetBoolean());
+
+        // The backend announces the fallback in its own log, which reaches the dashboard.
+        var dashboard = new DashboardApi(demo.Dashboard);
+        await AspireDashboard.WaitForAsync(async () =>
+            OtlpJson.Logs(await dashboard.GetAsync("/api/telemetry/logs"))
+                .FirstOrDefault(l => l.Service == "sigcerh-backend" && l.Body.Contains("EN MEMORIA", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the backend's in-memory store warning");
+
+        Assert.Equal(0, await demo.InterruptAsync(TimeSpan.FromSeconds(45)));
     }
 
     private static async Task<bool> IsListeningAsync(int port)
