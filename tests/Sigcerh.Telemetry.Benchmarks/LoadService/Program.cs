@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Sigcerh.Telemetry.LoadService;
+
+/// <summary>
+/// The load-test service. <c>bare</c>: no telemetry at all. <c>peer</c>: what a team would otherwise assemble from the
+/// public APIs (OpenTelemetry logging provider, ASP.NET Core, HttpClient and runtime instrumentation, OTLP export, plus
+/// Serilog writing compact JSON to a file). <c>sigcerh</c>: <c>AddSigcerhTelemetry()</c> with every signal on.
+/// <c>report</c> turns the load script's raw results into the tables and the plot.
+/// </summary>
+public static class Program
+{
+    private const string Query = "select estado from expediente where id = $1";
+
+    private static readonly Action<Microsoft.Extensions.Logging.ILogger, int, string?, Exception?> ExpedienteRead =
+        LoggerMessage.Define<int, string?>(LogLevel.Information, new EventId(1, "ExpedienteRead"), "Expediente {ExpedienteId} consultado: {Estado}");
+
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "bare";
+        if (mode == "report")
+        {
+            return Report.Run(args[1..]);
+        }
+
+        if (mode is not ("bare" or "peer" or "sigcerh"))
+        {
+            await Console.Error.WriteLineAsync("usage: LoadService bare|peer|sigcerh | report <results.tsv> <out-dir>").ConfigureAwait(false);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], EnvironmentName = "Production" });
+        var logDir = Environment.GetEnvironmentVariable("LOAD_LOG_DIR") ?? Path.Combine(Path.GetTempPath(), "sigcerh-load-logs");
+        switch (mode)
+        {
+            case "bare":
+                builder.Logging.ClearProviders();
+                break;
+            case "peer":
+                AddPeerTelemetry(builder, logDir);
+                break;
+            default:
+                builder.Configuration["SigcerhTelemetry:Logging:Directory"] = logDir;
+                builder.AddSigcerhTelemetry();
+                break;
+        }
+
+        var connectionString = Environment.GetEnvironmentVariable("LOAD_PG")
+            ?? throw new InvalidOperationException("LOAD_PG (a PostgreSQL connection string) is not set.");
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<DropReader>();
+
+        var app = builder.Build();
+        app.MapGet("/trivial", () => "ok");
+        app.MapGet("/realistic", async (NpgsqlDataSource db, ILogger<ExpedienteQuery> log) =>
+        {
+            var id = Random.Shared.Next(1, 10_001);
+            await using var cmd = db.CreateCommand(Query);
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+            var estado = (string?)await cmd.ExecuteScalarAsync().ConfigureAwait(false);
+            ExpedienteRead(log, id, estado, null);
+            return Results.Ok(new ExpedienteQuery(id, estado));
+        });
+
+        // Read by the load script before and after each run; process-wide, so background exporters count too.
+        app.MapGet("/stats", (DropReader drops) => Results.Ok(new LoadStats(
+            GC.GetTotalAllocatedBytes(precise: true),
+            drops.Read("logs"),
+            drops.Read("traces"),
+            drops.Read("metrics"))));
+
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static void AddPeerTelemetry(WebApplicationBuilder builder, string logDir)
+    {
+        // As in the ASP.NET Core templates' appsettings: framework categories at Warning.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
+        var serilog = new LoggerConfiguration()
+            .Enrich.FromLogContext()
+            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(logDir, "peer-.json"), rollingInterval: RollingInterval.Day)
+            .CreateLogger();
+        builder.Logging.AddSerilog(serilog, dispose: true);
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "sigcerh-loadservice"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation())
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
+    }
+}

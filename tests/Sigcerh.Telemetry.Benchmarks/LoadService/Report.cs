@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+
+namespace Sigcerh.Telemetry.LoadService;
+
+/// <summary>
+/// Turns the load script's raw tab-separated results into a Markdown report (medians, ratios, goals) and an SVG plot of
+/// throughput and p99 for the three builds. Kept in C# so the script needs nothing beyond bash, wrk and .NET.
+/// </summary>
+internal static class Report
+{
+    private static readonly string[] Builds = ["bare", "peer", "sigcerh"];
+    private static readonly string[] Endpoints = ["trivial", "realistic"];
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static int Run(string[] args)
+    {
+        if (args.Length != 2)
+        {
+            Console.Error.WriteLine("usage: LoadService report <results.tsv> <out-dir>");
+            return 2;
+        }
+
+        var rows = File.ReadAllLines(args[0]).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
+        Directory.CreateDirectory(args[1]);
+        var md = Markdown(rows, out var failedGoals);
+        File.WriteAllText(Path.Combine(args[1], "results.md"), md);
+        File.WriteAllText(Path.Combine(args[1], "performance.svg"), Svg(rows));
+        Console.WriteLine(md);
+        Console.WriteLine(failedGoals == 0 ? "report: every measured goal met" : $"report: {failedGoals} goal(s) missed");
+        return 0;
+    }
+
+    private static double D(string s) => double.Parse(s, Inv);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        if (v.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static string F(double v, string format = "0.0") => double.IsNaN(v) ? "n/a" : v.ToString(format, Inv);
+
+    private static IEnumerable<string[]> Load(List<string[]> rows, string build, string endpoint) =>
+        rows.Where(r => r[0] == "load" && r[1] == build && r[2] == endpoint);
+
+    private static double LoadMedian(List<string[]> rows, string build, string endpoint, int column) =>
+        Median(Load(rows, build, endpoint).Select(r => D(r[column])));
+
+    private static string Markdown(List<string[]> rows, out int failedGoals)
+    {
+        var sb = new StringBuilder();
+        var failed = 0;
+        void Goal(string what, bool met, string detail)
+        {
+            failed += met ? 0 : 1;
+            sb.Append(CultureInfo.InvariantCulture, $"| {what} | {detail} | {(met ? "met" : "**missed**")} |\n");
+        }
+
+        sb.Append("### Run\n\n");
+        foreach (var m in rows.Where(r => r[0] == "meta"))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- {m[1]}: {string.Join(' ', m[2..])}\n");
+        }
+
+        foreach (var endpoint in Endpoints)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n### Endpoint `/{endpoint}` (medians of {Load(rows, "bare", endpoint).Count()} interleaved runs)\n\n");
+            sb.Append("| Build | req/s | p50 ms | p99 ms | CPU µs/req | alloc B/req | peak RSS MiB | errors | load avg (1 min) |\n");
+            sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var b in Builds)
+            {
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"| {b} | {F(LoadMedian(rows, b, endpoint, 4), "0")} | {F(LoadMedian(rows, b, endpoint, 5), "0.00")} | {F(LoadMedian(rows, b, endpoint, 6), "0.00")} | {F(LoadMedian(rows, b, endpoint, 7), "0.0")} | {F(LoadMedian(rows, b, endpoint, 8), "0")} | {F(LoadMedian(rows, b, endpoint, 9), "0")} | {F(Load(rows, b, endpoint).Sum(r => D(r[11])), "0")} | {F(LoadMedian(rows, b, endpoint, 12), "0.00")} |\n");
+            }
+
+            var rpsRatio = LoadMedian(rows, "sigcerh", endpoint, 4) / LoadMedian(rows, "bare", endpoint, 4);
+            var peerRatio = LoadMedian(rows, "sigcerh", endpoint, 4) / LoadMedian(rows, "peer", endpoint, 4);
+            sb.Append(CultureInfo.InvariantCulture,
+                $"\nRatios: sigcerh/bare throughput {F(rpsRatio, "0.000")}, peer/bare {F(LoadMedian(rows, "peer", endpoint, 4) / LoadMedian(rows, "bare", endpoint, 4), "0.000")}, sigcerh/peer {F(peerRatio, "0.000")}; " +
+                $"p99 sigcerh/peer {F(LoadMedian(rows, "sigcerh", endpoint, 6) / LoadMedian(rows, "peer", endpoint, 6), "0.000")}.\n");
+        }
+
+        sb.Append("\n### Goals\n\n| Goal | Measured | Verdict |\n|---|---|---|\n");
+        foreach (var endpoint in Endpoints)
+        {
+            var cpu = LoadMedian(rows, "sigcerh", endpoint, 7) - LoadMedian(rows, "bare", endpoint, 7);
+            var alloc = LoadMedian(rows, "sigcerh", endpoint, 8) - LoadMedian(rows, "bare", endpoint, 8);
+            var rps = LoadMedian(rows, "sigcerh", endpoint, 4);
+            var peer = LoadMedian(rows, "peer", endpoint, 4);
+            Goal($"/{endpoint}: added CPU ≤ 3 µs/req", cpu <= 3, $"{F(cpu, "0.0")} µs");
+            Goal($"/{endpoint}: added allocation ≤ 1 KiB/req", alloc <= 1024, $"{F(alloc, "0")} B");
+            Goal($"/{endpoint}: sigcerh at least as fast as peer", rps >= peer, $"{F(rps, "0")} vs {F(peer, "0")} req/s");
+        }
+
+        var realistic = LoadMedian(rows, "sigcerh", "realistic", 4) / LoadMedian(rows, "bare", "realistic", 4);
+        Goal("/realistic: sigcerh ≥ 97% of bare throughput", realistic >= 0.97, $"{F(realistic * 100, "0.0")} %");
+
+        var startups = rows.Where(r => r[0] == "startup").ToList();
+        if (startups.Count > 0)
+        {
+            sb.Append("\n### Startup (time to first successful response)\n\n| Build | median ms | runs | load avg |\n|---|---:|---:|---:|\n");
+            foreach (var b in Builds)
+            {
+                var s = startups.Where(r => r[1] == b).ToList();
+                sb.Append(CultureInfo.InvariantCulture, $"| {b} | {F(Median(s.Select(r => D(r[3]))), "0")} | {s.Count} | {F(Median(s.Select(r => D(r[4]))), "0.00")} |\n");
+            }
+
+            var added = Median(startups.Where(r => r[1] == "sigcerh").Select(r => D(r[3]))) - Median(startups.Where(r => r[1] == "bare").Select(r => D(r[3])));
+            sb.Append(CultureInfo.InvariantCulture, $"\nAdded by the package: {F(added, "0")} ms.\n");
+            sb.Append("\n| Goal | Measured | Verdict |\n|---|---|---|\n");
+            Goal("startup: at most 100 ms added", added <= 100, $"{F(added, "0")} ms");
+        }
+
+        var outage = rows.Where(r => r[0] == "outage").ToList();
+        if (outage.Count > 0)
+        {
+            sb.Append("\n### Collector outage (sigcerh build, fixed rate)\n\n");
+            sb.Append("| Receiver | seconds | req/s | p50 ms | p99 ms | RSS start MiB | RSS max MiB | RSS end MiB | errors | dropped logs | dropped traces | dropped metrics | load avg |\n");
+            sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var o in outage)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"| {o[1]} | {o[2]} | {F(D(o[3]), "0")} | {o[4]} | {o[5]} | {o[6]} | {o[7]} | {o[8]} | {o[10]} | {o[11]} | {o[12]} | {o[13]} | {o[14]} |\n");
+            }
+
+            var up = outage.FirstOrDefault(r => r[1] == "up");
+            var down = outage.FirstOrDefault(r => r[1] == "down");
+            if (up is not null && down is not null)
+            {
+                var growth = D(down[7]) - D(down[6]);
+                var p99 = D(down[5]) / D(up[5]);
+                sb.Append("\n| Goal | Measured | Verdict |\n|---|---|---|\n");
+                Goal("outage: RSS grows ≤ 64 MiB", growth <= 64, $"{F(growth, "0.0")} MiB");
+                Goal("outage: p99 within 10% of collector-up run", p99 <= 1.10, $"{F(p99, "0.00")}× ({down[5]} vs {up[5]} ms)");
+            }
+
+            foreach (var r in rows.Where(r => r[0] == "resume"))
+            {
+                var seconds = D(r[1]);
+                sb.Append("\n| Goal | Measured | Verdict |\n|---|---|---|\n");
+                Goal("export resumes after the receiver restarts", seconds >= 0, seconds >= 0 ? $"new data after {F(seconds, "0")} s" : "nothing arrived");
+            }
+        }
+
+        failedGoals = failed;
+        return sb.ToString();
+    }
+
+    private static string Svg(List<string[]> rows)
+    {
+        string[] colors = ["#8c8c8c", "#e07b39", "#2f6db5"];
+        var panels = new (string Title, string Endpoint, int Column, string Unit)[]
+        {
+            ("Throughput /trivial", "trivial", 4, "req/s"),
+            ("Throughput /realistic", "realistic", 4, "req/s"),
+            ("p99 latency /trivial", "trivial", 6, "ms"),
+            ("p99 latency /realistic", "realistic", 6, "ms"),
+        };
+        var sb = new StringBuilder();
+        sb.Append("<svg xmlns='http://www.w3.org/2000/svg' width='1200' height='700' font-family='DejaVu Sans, sans-serif'>");
+        sb.Append("<rect width='1200' height='700' fill='white'/>");
+        sb.Append("<text x='600' y='36' font-size='22' text-anchor='middle'>Sigcerh.Telemetry load benchmark: bare vs peer vs sigcerh (medians)</text>");
+        for (var i = 0; i < Builds.Length; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<rect x='{420 + (i * 130)}' y='52' width='16' height='16' fill='{colors[i]}'/><text x='{442 + (i * 130)}' y='66' font-size='15'>{Builds[i]}</text>");
+        }
+
+        const int panelWidth = 270, top = 110, height = 480;
+        for (var p = 0; p < panels.Length; p++)
+        {
+            var (title, endpoint, column, unit) = panels[p];
+            var x0 = 40 + (p * 290);
+            var values = Builds.Select(b => LoadMedian(rows, b, endpoint, column)).ToArray();
+            var max = values.Where(v => !double.IsNaN(v)).DefaultIfEmpty(1).Max();
+            sb.Append(CultureInfo.InvariantCulture, $"<text x='{x0 + (panelWidth / 2)}' y='{top - 10}' font-size='16' text-anchor='middle'>{title}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1='{x0}' y1='{top + height}' x2='{x0 + panelWidth}' y2='{top + height}' stroke='#333'/>");
+            for (var i = 0; i < values.Length; i++)
+            {
+                var v = double.IsNaN(values[i]) ? 0 : values[i];
+                var h = max > 0 ? v / max * (height - 30) : 0;
+                var x = x0 + 20 + (i * 80);
+                var y = top + height - h;
+                sb.Append(CultureInfo.InvariantCulture, $"<rect x='{x}' y='{F(y, "0.0")}' width='64' height='{F(h, "0.0")}' fill='{colors[i]}'/>");
+                sb.Append(CultureInfo.InvariantCulture, $"<text x='{x + 32}' y='{F(y - 6, "0.0")}' font-size='13' text-anchor='middle'>{F(v, unit == "ms" ? "0.00" : "0")}</text>");
+                sb.Append(CultureInfo.InvariantCulture, $"<text x='{x + 32}' y='{top + height + 18}' font-size='13' text-anchor='middle'>{Builds[i]}</text>");
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"<text x='{x0 + (panelWidth / 2)}' y='{top + height + 40}' font-size='13' text-anchor='middle' fill='#555'>{unit}</text>");
+        }
+
+        var meta = rows.FirstOrDefault(r => r[0] == "meta" && r[1] == "machine");
+        if (meta is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<text x='600' y='685' font-size='12' text-anchor='middle' fill='#555'>{System.Security.SecurityElement.Escape(string.Join(' ', meta[2..]))}</text>");
+        }
+
+        sb.Append("</svg>");
+        return sb.ToString();
+    }
+}
