@@ -79,8 +79,11 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
             }
             else
             {
-                tokens.Add(token);
-                text.Append(token.ToString());
+                // A property token's format could hold digits too ("{Id:45678912}"); then it becomes plain text.
+                var raw = token.ToString() ?? string.Empty;
+                var r = redactor.Redact(raw);
+                tokens.Add(ReferenceEquals(r, raw) ? token : new TextToken(r));
+                text.Append(ReferenceEquals(r, raw) ? raw : r.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
             }
         }
 
@@ -153,17 +156,22 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
 
             case DictionaryValue dict:
                 {
-                    var changed = false;
-                    var pairs = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>(dict.Elements.Count);
+                    List<KeyValuePair<ScalarValue, LogEventPropertyValue>>? pairs = null;
+                    var index = 0;
                     foreach (var (k, v) in dict.Elements)
                     {
                         var rk = (ScalarValue)RedactValue(k);
                         var rv = k.Value is string key && redactor.IsAllowed(key) ? v : RedactValue(v);
-                        changed |= !ReferenceEquals(rk, k) || !ReferenceEquals(rv, v);
-                        pairs.Add(new(rk, rv));
+                        if (pairs is null && (!ReferenceEquals(rk, k) || !ReferenceEquals(rv, v)))
+                        {
+                            pairs = [.. dict.Elements.Take(index)];
+                        }
+
+                        pairs?.Add(new(rk, rv));
+                        index++;
                     }
 
-                    return changed ? new DictionaryValue(pairs) : value;
+                    return pairs is null ? value : new DictionaryValue(pairs);
                 }
 
             default:

@@ -175,13 +175,21 @@ public sealed class SigcerhMetricsTests : IDisposable
             Round(); // warm up: first points of each series are created here
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // Other tests' "Sigcerh" meters share the SDK listener in parallel; a rare incidental allocation there is not
+        // per increment, so the best of a few runs of 10,000 rounds must be exactly zero.
+        var best = long.MaxValue;
+        for (var attempt = 0; attempt < 5 && best > 0; attempt++)
         {
-            Round();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                Round();
+            }
+
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, best);
     }
 
     [Theory]

@@ -20,6 +20,13 @@ public sealed class RedactingLogEventSinkTests
     }
 
     [Fact]
+    public void A_property_format_holding_personal_data_is_masked_too()
+    {
+        var (json, _) = Log(l => l.Information("Pago {Monto:45678912} registrado", 15));
+        Assert.DoesNotContain("45678912", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Nested_structures_sequences_and_dictionaries_are_masked_at_any_depth()
     {
         var solicitud = new
