@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sigcerh.Demo;
 
 DemoOptions options;
@@ -26,12 +27,18 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = Interlocked.Increment(ref interrupts) == 1;
     stop.Cancel();
 };
-using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-    System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
-    {
-        ctx.Cancel = true;
-        stop.Cancel();
-    });
+
+// SIGTERM (kill, timeout) and SIGHUP (terminal closed) clean up like Ctrl+C: PostgreSQL runs detached and would stay.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+{
+    ctx.Cancel = true;
+    stop.Cancel();
+});
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+{
+    ctx.Cancel = true;
+    stop.Cancel();
+});
 if (options.DurationSeconds is { } seconds)
 {
     stop.CancelAfter(TimeSpan.FromSeconds(seconds));

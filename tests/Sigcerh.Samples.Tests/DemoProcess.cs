@@ -106,6 +106,18 @@ internal sealed class DemoProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // After a failed assertion: ask the demo to clean up first (PostgreSQL runs detached, outside its process tree).
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await InterruptAsync(TimeSpan.FromSeconds(45));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
