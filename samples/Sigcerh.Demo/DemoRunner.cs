@@ -135,7 +135,8 @@ internal sealed class DemoRunner(DemoOptions options) : IAsyncDisposable
         var exitCode = 0;
         while (!stop.IsCancellationRequested)
         {
-            if (_children.FirstOrDefault(c => c.HasExited) is { } dead)
+            // Ctrl+C in a terminal also reaches the children; only an exit before it is a failure.
+            if (!stop.IsCancellationRequested && _children.FirstOrDefault(c => c.HasExited) is { } dead)
             {
                 Console.Error.WriteLine($"{dead.Name} exited unexpectedly; see {_root}. Stopping.");
                 exitCode = 1;
