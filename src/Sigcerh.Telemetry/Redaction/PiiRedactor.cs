@@ -146,7 +146,7 @@ internal sealed partial class PiiRedactor
         return false;
     }
 
-    // Trace ids, GUIDs and timestamps can hold digit runs that look like a DNI or a card; they are never personal data.
+    // Trace ids, GUIDs, timestamps and Kestrel request ids can hold digit runs that look like a DNI or a card; they are never personal data.
     private static bool IsProtected(string value, int start, int length)
     {
         foreach (var m in Protected().EnumerateMatches(value))
@@ -297,6 +297,7 @@ internal sealed partial class PiiRedactor
     [GeneratedRegex(
         @"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
         + @"|(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])"
+        + @"|\b0H[0-9A-Z]{10,13}:[0-9A-F]{8}\b" // Kestrel request id: connection id and an 8-digit counter
         + @"|(?<![\d\-])\d{4}-[01]\d-[0-3]\d(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?(?!\d)",
         RegexOptions.CultureInvariant)]
     private static partial Regex Protected();

@@ -50,6 +50,8 @@ public sealed class PiiRedactorTests
     [InlineData("monto 12345678.50 soles")]    // a decimal amount is not a DNI
     [InlineData("sesión 12345678-aaaa-bbbb-cccc-1234567890ab")]
     [InlineData("2026-11-29 2026-11-30 rango de fechas")]
+    [InlineData("Solicitud 1234567 del expediente 2024-000123 procesada en 12.5 ms (trace 4bf92f3577b34da6a3ce929d0e0e4736, 2026-11-29T16:20:00Z, HTTP 200)")]
+    [InlineData("RequestId 0HNA1B2C3D4E5:00000001 terminó")]
     public void Look_alikes_that_are_not_personal_data_are_left_alone(string input)
     {
         Assert.Same(input, Default.Redact(input));
