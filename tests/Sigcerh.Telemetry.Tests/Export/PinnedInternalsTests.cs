@@ -19,7 +19,9 @@ public sealed class PinnedInternalsTests
     [Fact]
     public void The_span_batch_processor_overflow_count_can_be_read()
     {
-        using var exporter = new InMemoryExporter<System.Diagnostics.Activity>(new List<System.Diagnostics.Activity>());
+        // The exporter blocks, so at most one span is in export and one in the queue: the rest must overflow.
+        using var release = new ManualResetEventSlim();
+        using var exporter = new BlockingExporter(release);
         using var processor = new BatchActivityExportProcessor(exporter, maxQueueSize: 1, scheduledDelayMilliseconds: 60_000, maxExportBatchSize: 1);
         var read = BatchProcessorDrops.Reader(processor);
         Assert.NotNull(read);
@@ -39,6 +41,7 @@ public sealed class PinnedInternalsTests
         }
 
         Assert.True(read!() >= 3, $"expected overflow drops, read {read()}");
+        release.Set();
     }
 
     [Fact]
@@ -71,6 +74,15 @@ public sealed class PinnedInternalsTests
         Assert.Equal(10, drops.Dropped(TelemetrySignal.Logs));
         collector.RecordObservableInstruments();
         Assert.Contains(collector.GetMeasurementSnapshot(), m => m.Value == 10 && (string?)m.Tags["sigcerh.telemetry.signal"] == "logs");
+    }
+
+    private sealed class BlockingExporter(ManualResetEventSlim release) : BaseExporter<System.Diagnostics.Activity>
+    {
+        public override ExportResult Export(in Batch<System.Diagnostics.Activity> batch)
+        {
+            release.Wait(TimeSpan.FromSeconds(30));
+            return ExportResult.Success;
+        }
     }
 
     private sealed class FakeEnvironment : IHostEnvironment
