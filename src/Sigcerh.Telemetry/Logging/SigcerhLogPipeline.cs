@@ -72,7 +72,7 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
                     {
                         if (log.Console)
                         {
-                            a.Console(new CompactJsonFormatter());
+                            a.Sink(new BatchedConsoleSink(new CompactJsonFormatter(), () => buffer.Pending));
                         }
 
                         if (filePath is not null)

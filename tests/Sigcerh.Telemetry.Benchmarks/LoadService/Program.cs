@@ -37,6 +37,17 @@ public static class Program
             return 2;
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var traceStartup = Environment.GetEnvironmentVariable("LOAD_TRACE_STARTUP") == "1";
+        void Phase(string name)
+        {
+            if (traceStartup)
+            {
+                Console.Error.WriteLine($"startup {name}: {clock.ElapsedMilliseconds} ms (process {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms)");
+            }
+        }
+
+        Phase("main");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], EnvironmentName = "Production" });
         var logDir = Environment.GetEnvironmentVariable("LOAD_LOG_DIR") ?? Path.Combine(Path.GetTempPath(), "sigcerh-load-logs");
         switch (mode)
@@ -58,8 +69,20 @@ public static class Program
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<DropReader>();
 
+        Phase("configured");
         var app = builder.Build();
-        app.MapGet("/trivial", () => "ok");
+        Phase("built");
+        app.Lifetime.ApplicationStarted.Register(() => Phase("started"));
+        var first = 0;
+        app.MapGet("/trivial", () =>
+        {
+            if (Interlocked.Exchange(ref first, 1) == 0)
+            {
+                Phase("first request");
+            }
+
+            return "ok";
+        });
         app.MapGet("/realistic", async (NpgsqlDataSource db, ILogger<ExpedienteQuery> log) =>
         {
             var id = Random.Shared.Next(1, 10_001);

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using Serilog.Parsing;
+using Sigcerh.Telemetry.Logging;
+
+namespace Sigcerh.Telemetry.Tests.Performance;
+
+public sealed class BatchedConsoleSinkTests
+{
+    private static readonly MessageTemplate Template = new MessageTemplateParser().Parse("Expediente {ExpedienteId} consultado");
+
+    private static LogEvent Event(int id) => new(
+        DateTimeOffset.UtcNow,
+        LogEventLevel.Information,
+        null,
+        Template,
+        [new LogEventProperty("ExpedienteId", new ScalarValue(id))]);
+
+    [Fact]
+    public void Events_are_held_while_more_are_queued_and_written_as_whole_json_lines_in_order_when_the_queue_drains()
+    {
+        var output = new StringWriter();
+        var pending = 3;
+        using var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => pending, () => output);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            pending--;
+            sink.Emit(Event(1_000_000 + i));
+            if (pending > 0)
+            {
+                Assert.Equal(string.Empty, output.ToString());
+            }
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        for (var i = 0; i < 3; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            Assert.Equal(1_000_001 + i, doc.RootElement.GetProperty("ExpedienteId").GetInt32());
+            Assert.Equal("Expediente {ExpedienteId} consultado", doc.RootElement.GetProperty("@mt").GetString());
+        }
+    }
+
+    [Fact]
+    public void A_full_buffer_is_written_even_while_events_keep_arriving_and_dispose_writes_the_rest()
+    {
+        var output = new StringWriter();
+        var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => 1, () => output);
+        var emitted = 0;
+        while (output.GetStringBuilder().Length == 0 && emitted < 10_000)
+        {
+            sink.Emit(Event(emitted++));
+        }
+
+        Assert.True(output.GetStringBuilder().Length > 0, "the buffer was never flushed while the queue stayed busy");
+        Assert.True(emitted < 10_000);
+        sink.Emit(Event(emitted++));
+        sink.Dispose();
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(emitted, lines.Length);
+        Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
+    }
+
+    [Fact]
+    public void A_formatter_failure_leaves_no_half_line_behind()
+    {
+        var output = new StringWriter();
+        var pending = 1;
+        using var sink = new BatchedConsoleSink(new ThrowingAfterWriteFormatter(), () => pending, () => output);
+        Assert.Throws<InvalidOperationException>(() => sink.Emit(Event(1)));
+        pending = 0;
+        sink.Dispose();
+        Assert.Equal(string.Empty, output.ToString());
+    }
+
+    [Fact]
+    public void Once_warm_an_event_costs_no_allocation_beyond_the_formatter()
+    {
+        var output = new StringWriter(new System.Text.StringBuilder(1 << 20));
+        using var sink = new BatchedConsoleSink(new NoAllocFormatter(), () => 1, () => output);
+        var e = Event(1);
+        for (var i = 0; i < 100; i++)
+        {
+            sink.Emit(e);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            sink.Emit(e);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private sealed class ThrowingAfterWriteFormatter : Serilog.Formatting.ITextFormatter
+    {
+        public void Format(LogEvent logEvent, TextWriter output)
+        {
+            output.Write("{\"@t\":\"half");
+            throw new InvalidOperationException("formatter failed");
+        }
+    }
+
+    private sealed class NoAllocFormatter : Serilog.Formatting.ITextFormatter
+    {
+        public void Format(LogEvent logEvent, TextWriter output) => output.Write("{\"@mt\":\"x\"}\n");
+    }
+}
