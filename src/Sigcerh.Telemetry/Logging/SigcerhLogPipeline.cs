@@ -43,11 +43,13 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
             lc.MinimumLevel.Override(ns, Enum.Parse<LogEventLevel>(lvl, ignoreCase: true));
         }
 
-        // The standard "Serilog" section still works, for level overrides and extra sinks.
-        if (configuration.GetSection("Serilog").Exists())
-        {
-            lc.ReadFrom.Configuration(configuration);
-        }
+        // The standard "Serilog" section still works: its levels apply here, and its sinks run as a sub-logger behind
+        // the redactor like every other sink, so a sink added in appsettings.json cannot bypass redaction.
+        var serilogSection = configuration.GetSection("Serilog");
+        SerilogSectionLevels.Apply(lc, serilogSection);
+        var configuredSinks = serilogSection.GetSection("WriteTo").Exists()
+            ? new LoggerConfiguration().MinimumLevel.Verbose().ReadFrom.Configuration(configuration).CreateLogger()
+            : null;
 
         string? filePath = null;
         if (log.File)
@@ -96,6 +98,11 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
                 if (otlpSink is not null)
                 {
                     wt.Sink(otlpSink);
+                }
+
+                if (configuredSinks is not null)
+                {
+                    wt.Logger(configuredSinks);
                 }
             });
         lc.WriteTo.Sink(redact ? new RedactingLogEventSink(redactor, sinks) : sinks);

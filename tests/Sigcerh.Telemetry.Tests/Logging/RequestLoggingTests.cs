@@ -86,4 +86,29 @@ public sealed class RequestLoggingTests
         Assert.Contains(events, e => LogFiles.Template(e) == "error visible");
         Assert.DoesNotContain(events, e => LogFiles.Template(e) == "advertencia silenciada");
     }
+
+    [Fact]
+    public async Task A_sink_added_in_the_Serilog_section_gets_redacted_events_too()
+    {
+        var extra = Path.Combine(Path.GetTempPath(), "sigcerh-extra-" + Guid.NewGuid().ToString("N")[..8] + ".txt");
+        var app = await TestApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["SigcerhTelemetry:Logging:Console"] = "false",
+                ["Serilog:Using:0"] = "Serilog.Sinks.File",
+                ["Serilog:WriteTo:0:Name"] = "File",
+                ["Serilog:WriteTo:0:Args:path"] = extra,
+            },
+            map: a => a.MapGet("/", (ILogger<RequestLoggingTests> log) => log.LogInformation("Solicitud del ciudadano con DNI {Dni} y correo {Email}", "45678912", "rosa.quispe@gmail.com")));
+        using (await app.Client.GetAsync(new Uri("/", UriKind.Relative)))
+        {
+        }
+
+        await app.StopAsync();
+        var text = await File.ReadAllTextAsync(extra);
+        Assert.Contains("Solicitud del ciudadano", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("45678912", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("rosa.quispe@gmail.com", text, StringComparison.Ordinal);
+        File.Delete(extra);
+    }
 }
