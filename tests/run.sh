@@ -16,6 +16,9 @@ status=0
 dotnet test Sigcerh.Telemetry.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
 
+# The benchmarks must keep building and running: a seconds-long smoke of each (full runs: docs/performance.md).
+bash tests/Sigcerh.Telemetry.Benchmarks/smoke.sh || status=$?
+
 # One plain closing line over all projects, read from the TRX files.
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do
