@@ -66,6 +66,7 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         drops.AddSource(TelemetrySignal.Logs, () => buffer.Dropped);
 
         var redact = o.Redaction.Enabled;
+        var json = new FormatOnceFormatter(new CompactJsonFormatter());
         var sinks = LoggerSinkConfiguration.CreateSink(
             wt =>
             {
@@ -74,13 +75,13 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
                     {
                         if (log.Console)
                         {
-                            a.Sink(new BatchedConsoleSink(new CompactJsonFormatter(), () => buffer.Pending));
+                            a.Sink(new BatchedConsoleSink(json, () => buffer.Pending));
                         }
 
                         if (filePath is not null)
                         {
                             a.File(
-                                new CompactJsonFormatter(),
+                                json,
                                 filePath,
                                 rollingInterval: RollingInterval.Day,
                                 fileSizeLimitBytes: log.FileSizeLimitMegabytes * 1024L * 1024L,

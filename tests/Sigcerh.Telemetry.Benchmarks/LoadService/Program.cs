@@ -70,6 +70,7 @@ public static class Program
         builder.Services.AddSingleton<DropReader>();
 
         Phase("configured");
+        using var sampler = Environment.GetEnvironmentVariable("LOAD_ALLOC_PROFILE") == "1" ? new AllocationSampler() : null;
         var app = builder.Build();
         Phase("built");
         app.Lifetime.ApplicationStarted.Register(() => Phase("started"));
@@ -99,6 +100,20 @@ public static class Program
             drops.Read("logs"),
             drops.Read("traces"),
             drops.Read("metrics"))));
+
+        if (sampler is not null)
+        {
+            app.MapGet("/allocations", (bool? reset) =>
+            {
+                var top = sampler.Top(40).Select(kv => $"{kv.Value / 1024,10} KiB  {kv.Key}").ToList();
+                if (reset == true)
+                {
+                    sampler.Reset();
+                }
+
+                return string.Join('\n', top);
+            });
+        }
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
