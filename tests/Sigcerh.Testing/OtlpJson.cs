@@ -1,14 +1,23 @@
 using System.Text.Json;
 
-namespace Sigcerh.Telemetry.Tests.TestHost;
+namespace Sigcerh.Testing;
 
 /// <summary>Reads the OTLP-shaped JSON that the Aspire dashboard's API returns.</summary>
 public static class OtlpJson
 {
+    /// <summary>One span and the resource it came from.</summary>
     public sealed record Span(string Service, string InstanceId, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, IReadOnlyDictionary<string, string> Attributes);
 
+    /// <summary>One log record and the resource it came from.</summary>
     public sealed record LogRecord(string Service, string TraceId, string SpanId, string Body, IReadOnlyDictionary<string, string> Attributes);
 
+    /// <summary>The <c>name</c> of every resource in <c>/api/telemetry/resources</c>.</summary>
+    public static IReadOnlyList<string> ResourceNames(JsonElement resources) =>
+        resources.ValueKind == JsonValueKind.Array
+            ? [.. resources.EnumerateArray().Select(r => r.TryGetProperty("name", out var n) ? n.GetString() ?? string.Empty : string.Empty)]
+            : [];
+
+    /// <summary>Every span in <c>/api/telemetry/traces</c>.</summary>
     public static IReadOnlyList<Span> Spans(JsonElement traces)
     {
         var result = new List<Span>();
@@ -28,6 +37,7 @@ public static class OtlpJson
         return result;
     }
 
+    /// <summary>Every log record in <c>/api/telemetry/logs</c>.</summary>
     public static IReadOnlyList<LogRecord> Logs(JsonElement logs)
     {
         var result = new List<LogRecord>();
@@ -47,6 +57,7 @@ public static class OtlpJson
         return result;
     }
 
+    /// <summary>The resource attributes of one <c>resourceSpans</c> or <c>resourceLogs</c> item.</summary>
     public static IReadOnlyDictionary<string, string> ResourceAttributes(JsonElement resourceItem) =>
         resourceItem.TryGetProperty("resource", out var r) ? Attributes(r) : new Dictionary<string, string>();
 
