@@ -62,13 +62,14 @@ internal static class Report
             sb.Append(CultureInfo.InvariantCulture, $"| {what} | {detail} | {(met ? "met" : "**missed**")} |\n");
         }
 
+        var hasLoad = rows.Any(r => r[0] == "load");
         sb.Append("### Run\n\n");
         foreach (var m in rows.Where(r => r[0] == "meta"))
         {
             sb.Append(CultureInfo.InvariantCulture, $"- {m[1]}: {string.Join(' ', m[2..])}\n");
         }
 
-        foreach (var endpoint in Endpoints)
+        foreach (var endpoint in hasLoad ? Endpoints : [])
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n### Endpoint `/{endpoint}` (medians of {Load(rows, "bare", endpoint).Count()} interleaved runs)\n\n");
             sb.Append("| Build | req/s | p50 ms | p99 ms | CPU µs/req | alloc B/req | peak RSS MiB | errors | load avg (1 min) |\n");
@@ -86,8 +87,8 @@ internal static class Report
                 $"p99 sigcerh/peer {F(LoadMedian(rows, "sigcerh", endpoint, 6) / LoadMedian(rows, "peer", endpoint, 6), "0.000")}.\n");
         }
 
-        sb.Append("\n### Goals\n\n| Goal | Measured | Verdict |\n|---|---|---|\n");
-        foreach (var endpoint in Endpoints)
+        sb.Append(hasLoad ? "\n### Goals\n\n| Goal | Measured | Verdict |\n|---|---|---|\n" : string.Empty);
+        foreach (var endpoint in hasLoad ? Endpoints : [])
         {
             var cpu = LoadMedian(rows, "sigcerh", endpoint, 7) - LoadMedian(rows, "bare", endpoint, 7);
             var alloc = LoadMedian(rows, "sigcerh", endpoint, 8) - LoadMedian(rows, "bare", endpoint, 8);
@@ -99,7 +100,10 @@ internal static class Report
         }
 
         var realistic = LoadMedian(rows, "sigcerh", "realistic", 4) / LoadMedian(rows, "bare", "realistic", 4);
-        Goal("/realistic: sigcerh ≥ 97% of bare throughput", realistic >= 0.97, $"{F(realistic * 100, "0.0")} %");
+        if (hasLoad)
+        {
+            Goal("/realistic: sigcerh ≥ 97% of bare throughput", realistic >= 0.97, $"{F(realistic * 100, "0.0")} %");
+        }
 
         var startups = rows.Where(r => r[0] == "startup").ToList();
         if (startups.Count > 0)

@@ -6,7 +6,7 @@
 #   bash tests/Sigcerh.Telemetry.Benchmarks/load/run-load.sh            # full run (about 35 minutes)
 #   bash tests/Sigcerh.Telemetry.Benchmarks/load/run-load.sh --smoke    # seconds: checks that everything still works
 #
-# Knobs (environment): ROUNDS, DURATION, WARMUP, CONNECTIONS, STARTUP_RUNS, OUTAGE_SECONDS, OUTAGE_RATE, SKIP_OUTAGE=1,
+# Knobs (environment): READY_TO_RUN=1, ROUNDS, DURATION, WARMUP, CONNECTIONS, STARTUP_RUNS, OUTAGE_SECONDS, OUTAGE_RATE, SKIP_OUTAGE=1,
 # OUT (default artifacts/perf), PUBLISH=1 copies the PNG to docs/images/performance.png.
 set -euo pipefail
 
@@ -111,10 +111,18 @@ parse_wrk() {
 }
 
 # --- build -----------------------------------------------------------------------------------------------------------
-log "building the load service (Release)"
 project=tests/Sigcerh.Telemetry.Benchmarks/LoadService/Sigcerh.Telemetry.LoadService.csproj
-dotnet build "$project" -c Release -nologo -clp:ErrorsOnly >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-dll=$(dotnet msbuild "$project" -p:Configuration=Release -getProperty:TargetPath)
+if [ "${READY_TO_RUN:-0}" = 1 ]; then
+  # What a Dockerfile's `dotnet publish -p:PublishReadyToRun=true` ships: precompiled code for every assembly.
+  log "publishing the load service with ReadyToRun"
+  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/publish" \
+    -nologo -clp:ErrorsOnly >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+  dll="$work/publish/Sigcerh.Telemetry.LoadService.dll"
+else
+  log "building the load service (Release)"
+  dotnet build "$project" -c Release -nologo -clp:ErrorsOnly >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+  dll=$(dotnet msbuild "$project" -p:Configuration=Release -getProperty:TargetPath)
+fi
 [ -f "$dll" ] || { echo "run-load: built service not found at $dll" >&2; exit 1; }
 
 # --- PostgreSQL 15 -----------------------------------------------------------------------------------------------------
@@ -175,7 +183,7 @@ stop_service() {
 meta() { printf 'meta\t%s\t%s\n' "$1" "$2" >>"$results"; }
 meta machine "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(uname -sr)"
 meta versions ".NET $(dotnet --version) SDK, $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), Aspire dashboard 13.6.5"
-meta settings "rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s connections=$CONNECTIONS (wrk -t1), outage=${OUTAGE_SECONDS}s at ${OUTAGE_RATE} req/s"
+meta settings "ready_to_run=${READY_TO_RUN:-0} rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s connections=$CONNECTIONS (wrk -t1), outage=${OUTAGE_SECONDS}s at ${OUTAGE_RATE} req/s"
 meta started "$(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- throughput, latency, CPU, allocation, RSS: interleaved rounds -----------------------------------------------------
