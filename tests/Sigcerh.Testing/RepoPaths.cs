@@ -17,7 +17,7 @@ public static class RepoPaths
             .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
         if (baked is not null && File.Exists(Path.Combine(baked, "Sigcerh.Telemetry.sln")))
         {
-            return Path.GetFullPath(baked);
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(baked));
         }
 
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -20,7 +20,8 @@ public sealed class PinnedInternalsTests
     public void The_span_batch_processor_overflow_count_can_be_read()
     {
         // The exporter blocks, so at most one span is in export and one in the queue: the rest must overflow.
-        using var release = new ManualResetEventSlim();
+        // Not disposed: the export thread may still wait on it after the processor's bounded shutdown returns.
+        var release = new ManualResetEventSlim();
         using var exporter = new BlockingExporter(release);
         using var processor = new BatchActivityExportProcessor(exporter, maxQueueSize: 1, scheduledDelayMilliseconds: 60_000, maxExportBatchSize: 1);
         var read = BatchProcessorDrops.Reader(processor);
