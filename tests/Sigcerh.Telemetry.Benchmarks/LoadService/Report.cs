@@ -72,12 +72,15 @@ internal static class Report
         foreach (var endpoint in hasLoad ? Endpoints : [])
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n### Endpoint `/{endpoint}` (medians of {Load(rows, "bare", endpoint).Count()} interleaved runs)\n\n");
-            sb.Append("| Build | req/s | p50 ms | p99 ms | CPU µs/req | alloc B/req | peak RSS MiB | errors | load avg (1 min) |\n");
-            sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            sb.Append("| Build | req/s | p50 ms | p99 ms | CPU µs/req | alloc B/req | peak RSS MiB | errors | receiver CPU µs/req | dropped (sigcerh) | load avg (1 min) |\n");
+            sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             foreach (var b in Builds)
             {
+                // The receiver's CPU column arrived later; older result files lack it.
+                var receiver = Load(rows, b, endpoint).All(r => r.Length > 13) ? LoadMedian(rows, b, endpoint, 13) : double.NaN;
+                var dropped = Load(rows, b, endpoint).All(r => r.Length > 14) ? LoadMedian(rows, b, endpoint, 14) : double.NaN;
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"| {b} | {F(LoadMedian(rows, b, endpoint, 4), "0")} | {F(LoadMedian(rows, b, endpoint, 5), "0.00")} | {F(LoadMedian(rows, b, endpoint, 6), "0.00")} | {F(LoadMedian(rows, b, endpoint, 7), "0.0")} | {F(LoadMedian(rows, b, endpoint, 8), "0")} | {F(LoadMedian(rows, b, endpoint, 9), "0")} | {F(Load(rows, b, endpoint).Sum(r => D(r[11])), "0")} | {F(LoadMedian(rows, b, endpoint, 12), "0.00")} |\n");
+                    $"| {b} | {F(LoadMedian(rows, b, endpoint, 4), "0")} | {F(LoadMedian(rows, b, endpoint, 5), "0.00")} | {F(LoadMedian(rows, b, endpoint, 6), "0.00")} | {F(LoadMedian(rows, b, endpoint, 7), "0.0")} | {F(LoadMedian(rows, b, endpoint, 8), "0")} | {F(LoadMedian(rows, b, endpoint, 9), "0")} | {F(Load(rows, b, endpoint).Sum(r => D(r[11])), "0")} | {F(receiver, "0.0")} | {F(dropped, "0")} | {F(LoadMedian(rows, b, endpoint, 12), "0.00")} |\n");
             }
 
             var rpsRatio = LoadMedian(rows, "sigcerh", endpoint, 4) / LoadMedian(rows, "bare", endpoint, 4);
@@ -137,7 +140,10 @@ internal static class Report
             if (up is not null && down is not null)
             {
                 var growth = D(down[7]) - D(down[6]);
+                var upGrowth = D(up[7]) - D(up[6]);
                 var p99 = D(down[5]) / D(up[5]);
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"\nWith the receiver up the same run grew {F(upGrowth, "0.0")} MiB (GC heap sizing); the outage run grew {F(growth, "0.0")} MiB, {F(growth - upGrowth, "0.0")} MiB more, and peaked {F(D(down[7]) - D(up[7]), "0.0")} MiB above the collector-up peak.\n");
                 sb.Append("\n| Goal | Measured | Verdict |\n|---|---|---|\n");
                 Goal("outage: RSS grows ≤ 64 MiB", growth <= 64, $"{F(growth, "0.0")} MiB");
                 Goal("outage: p99 within 10% of collector-up run", p99 <= 1.10, $"{F(p99, "0.00")}× ({down[5]} vs {up[5]} ms)");

@@ -200,15 +200,20 @@ for ((round = 1; round <= ROUNDS; round++)); do
       echo 5 >"/proc/$svc_pid/clear_refs" 2>/dev/null || true # resets the peak RSS (VmHWM)
       a0=$(allocated "$svc_port")
       c0=$(cpu_us "$svc_pid")
+      r0=$(cpu_us "$dash_pid")
       wrk_out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$svc_port/$endpoint")
       c1=$(cpu_us "$svc_pid")
-      a1=$(allocated "$svc_port")
+      r1=$(cpu_us "$dash_pid")
+      stats=$(curl -sf "http://127.0.0.1:$svc_port/stats")
+      a1=$(jq -r .allocated <<<"$stats")
+      # Telemetry the package dropped so far in this process (zero for bare and peer, which do not count it).
+      dropped=$(jq -r '.droppedLogs + .droppedTraces' <<<"$stats")
       hwm=$(status_kib "$svc_pid" VmHWM)
       IFS=$'\t' read -r rps p50 p99 requests errors < <(parse_wrk <<<"$wrk_out")
       # The two /stats calls are part of the counted window; they are negligible against thousands of requests.
       awk -v b="$build" -v e="$endpoint" -v r="$round" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v req="$requests" \
-        -v err="$errors" -v c="$((c1 - c0))" -v a="$((a1 - a0))" -v hwm="$hwm" -v la="$(loadavg)" \
-        'BEGIN { printf "load\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.0f\t%.1f\t%s\t%s\t%s\n", b, e, r, rps, p50, p99, c / req, a / req, hwm / 1024, req, err, la }' >>"$results"
+        -v err="$errors" -v c="$((c1 - c0))" -v a="$((a1 - a0))" -v hwm="$hwm" -v la="$(loadavg)" -v rc="$((r1 - r0))" -v dr="$dropped" \
+        'BEGIN { printf "load\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.0f\t%.1f\t%s\t%s\t%s\t%.2f\t%s\n", b, e, r, rps, p50, p99, c / req, a / req, hwm / 1024, req, err, la, rc / req, dr }' >>"$results"
       log "round $round $build /$endpoint: $rps req/s, p99 ${p99} ms, load $(loadavg)"
     done
     stop_service
