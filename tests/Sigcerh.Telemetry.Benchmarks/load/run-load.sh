@@ -66,7 +66,8 @@ trap cleanup EXIT
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    # Below Linux's ephemeral range (32768+), so outgoing connections never hold the port we pick.
+    p=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return
@@ -175,6 +176,25 @@ start_service() {
   svc_pid=$!
   pids+=("$svc_pid")
 }
+# Starts the service and waits for its first 200; retries on a new port if another process took ours meanwhile.
+start_ready() {
+  local build=$1 attempt i
+  for attempt in 1 2 3; do
+    start_service "$build"
+    for ((i = 0; i < 1200; i++)); do
+      curl -sf -o /dev/null "http://127.0.0.1:$svc_port/trivial" && return 0
+      kill -0 "$svc_pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    stop_service
+    if [ "$attempt" -lt 3 ] && grep -q "address already in use" "$work/service-$build.err"; then
+      continue
+    fi
+    cat "$work/service-$build.err" >&2
+    echo "run-load: the $build service did not start" >&2
+    exit 1
+  done
+}
 stop_service() {
   kill "$svc_pid" 2>/dev/null || true
   wait "$svc_pid" 2>/dev/null || true
@@ -191,8 +211,7 @@ builds=(bare peer sigcerh)
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((k = 0; k < 3; k++)); do
     build=${builds[$(((round - 1 + k) % 3))]}
-    start_service "$build"
-    wait_http "http://127.0.0.1:$svc_port/trivial" 60
+    start_ready "$build"
     for endpoint in trivial realistic; do
       wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$svc_port/$endpoint" >/dev/null
     done
@@ -223,11 +242,19 @@ done
 # --- startup: time to the first successful response --------------------------------------------------------------------
 for ((round = 1; round <= STARTUP_RUNS; round++)); do
   for build in "${builds[@]}"; do
-    t0=$(date +%s%N)
-    start_service "$build"
-    until curl -sf -o /dev/null "http://127.0.0.1:$svc_port/trivial"; do
-      kill -0 "$svc_pid" 2>/dev/null || { cat "$work/service-$build.err" >&2; exit 1; }
-      sleep 0.005
+    for attempt in 1 2 3; do
+      t0=$(date +%s%N)
+      start_service "$build"
+      while ! curl -sf -o /dev/null "http://127.0.0.1:$svc_port/trivial"; do
+        kill -0 "$svc_pid" 2>/dev/null && { sleep 0.005; continue; }
+        # Another process on this machine took the port between our check and the bind: try again on a new port.
+        if [ "$attempt" -lt 3 ] && grep -q "address already in use" "$work/service-$build.err"; then
+          continue 2
+        fi
+        cat "$work/service-$build.err" >&2
+        exit 1
+      done
+      break
     done
     t1=$(date +%s%N)
     stop_service
@@ -240,8 +267,7 @@ done
 if [ "$SKIP_OUTAGE" != 1 ]; then
   delay_ms=$((OUTAGE_CONNECTIONS * 1000 / OUTAGE_RATE))
   for phase in up down; do
-    start_service sigcerh
-    wait_http "http://127.0.0.1:$svc_port/trivial" 60
+    start_ready sigcerh
     wrk -t1 -c"$OUTAGE_CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$svc_port/realistic" >/dev/null
     if [ "$phase" = down ]; then
       stop_dashboard
