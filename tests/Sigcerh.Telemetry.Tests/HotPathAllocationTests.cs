@@ -8,7 +8,7 @@ using Serilog.Extensions.Logging;
 using Sigcerh.Telemetry.Export;
 using Sigcerh.Telemetry.Logging;
 
-namespace Sigcerh.Telemetry.Tests.Performance;
+namespace Sigcerh.Telemetry.Tests;
 
 /// <summary>The allocation goals of the micro benchmarks, kept as tests so a regression fails the build, not a report.</summary>
 public sealed class HotPathAllocationTests

@@ -3,7 +3,7 @@ using Serilog.Formatting.Compact;
 using Serilog.Parsing;
 using Sigcerh.Telemetry.Logging;
 
-namespace Sigcerh.Telemetry.Tests.Performance;
+namespace Sigcerh.Telemetry.Tests.Logging;
 
 public sealed class FormatOnceFormatterTests
 {
