@@ -109,15 +109,11 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         lc.WriteTo.Sink(redact ? new RedactingLogEventSink(redactor, sinks) : sinks);
 
         Logger = lc.CreateLogger();
-        FilePath = filePath;
         Buffer = buffer;
         OtlpSink = otlpSink;
     }
 
     public Logger Logger { get; }
-
-    /// <summary>The rolling file's path template, or null when file logging is off or failed.</summary>
-    public string? FilePath { get; }
 
     /// <summary>The console and file writer's buffer: pending events and drops.</summary>
     internal AsyncBufferMonitor Buffer { get; }

@@ -16,16 +16,8 @@ public sealed class RedactingActivityProcessorTests
     [Fact]
     public void Tags_events_status_and_display_name_reach_the_exporter_masked()
     {
-        var source = "Sigcerh.Tests.Redaction." + Guid.NewGuid().ToString("N");
-        var exported = new List<Activity>();
-        using (var provider = Sdk.CreateTracerProviderBuilder()
-            .AddSource(source)
-            .AddProcessor(new RedactingActivityProcessor(PiiRedactor.Create(new SigcerhRedactionOptions())))
-            .AddInMemoryExporter(exported)
-            .Build())
-        using (var activitySource = new ActivitySource(source))
+        var span = RecordThroughRedaction("GET /api/solicitudes/45678912", a =>
         {
-            using var a = activitySource.StartActivity("GET /api/solicitudes/45678912")!;
             a.SetTag("url.query", "dni=45678912&email=maria.quispe@gmail.com");
             a.SetTag("url.full", "https://certificados.ugel.gob.pe/consulta?dni=48123456&captcha=ok");
             a.SetTag("db.query.text", "SELECT * FROM solicitantes WHERE dni = '47896541' AND celular = '987654321'");
@@ -38,9 +30,7 @@ public sealed class RedactingActivityProcessorTests
             a.AddException(new InvalidOperationException("DNI 72345678 no encontrado"));
             a.AddEvent(new ActivityEvent("notificado al 987 123 456", tags: new ActivityTagsCollection { ["canal"] = "sms", ["destino"] = "+51945123456" }));
             a.SetStatus(ActivityStatusCode.Error, "Pago rechazado para tarjeta 5500-0000-0000-0004");
-        }
-
-        var span = Assert.Single(exported);
+        });
         var everything = string.Join('\n', new[] { span.DisplayName, span.StatusDescription ?? string.Empty }
             .Concat(span.TagObjects.Select(t => $"{t.Key}={Flatten(t.Value)}"))
             .Concat(span.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name}:{t.Key}={t.Value}").Append(e.Name))));
@@ -65,6 +55,18 @@ public sealed class RedactingActivityProcessorTests
     [Fact]
     public void A_clean_span_keeps_its_events_as_they_were()
     {
+        var span = RecordThroughRedaction("GET /api/solicitudes/{id}", a =>
+        {
+            a.SetTag("url.path", "/api/solicitudes/12345/estado");
+            a.AddEvent(new ActivityEvent("reintento", tags: new ActivityTagsCollection { ["intento"] = 3 }));
+        });
+        Assert.Equal("/api/solicitudes/12345/estado", span.GetTagItem("url.path"));
+        Assert.Equal(3, Assert.Single(span.Events).Tags.Single().Value);
+    }
+
+    // One span through a provider with only the redacting processor and an in-memory exporter.
+    private static Activity RecordThroughRedaction(string name, Action<Activity> fill)
+    {
         var source = "Sigcerh.Tests.Redaction." + Guid.NewGuid().ToString("N");
         var exported = new List<Activity>();
         using (var provider = Sdk.CreateTracerProviderBuilder()
@@ -74,14 +76,11 @@ public sealed class RedactingActivityProcessorTests
             .Build())
         using (var activitySource = new ActivitySource(source))
         {
-            using var a = activitySource.StartActivity("GET /api/solicitudes/{id}")!;
-            a.SetTag("url.path", "/api/solicitudes/12345/estado");
-            a.AddEvent(new ActivityEvent("reintento", tags: new ActivityTagsCollection { ["intento"] = 3 }));
+            using var a = activitySource.StartActivity(name)!;
+            fill(a);
         }
 
-        var span = Assert.Single(exported);
-        Assert.Equal("/api/solicitudes/12345/estado", span.GetTagItem("url.path"));
-        Assert.Equal(3, Assert.Single(span.Events).Tags.Single().Value);
+        return Assert.Single(exported);
     }
 
     private static string Flatten(object? value) => value is string?[] a ? string.Join(',', a) : value?.ToString() ?? string.Empty;
