@@ -62,39 +62,37 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         }
 
         var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
-        var buffer = new AsyncBufferMonitor();
-        drops.AddSource(TelemetrySignal.Logs, () => buffer.Dropped);
+        var json = new FormatOnceFormatter(new CompactJsonFormatter());
+        BackgroundLogWriter? writer = null;
+        var local = LoggerSinkConfiguration.CreateSink(wt =>
+        {
+            if (log.Console)
+            {
+                wt.Sink(new BatchedConsoleSink(json, () => writer?.Pending ?? 0));
+            }
+
+            if (filePath is not null)
+            {
+                wt.File(
+                    json,
+                    filePath,
+                    rollingInterval: RollingInterval.Day,
+                    fileSizeLimitBytes: log.FileSizeLimitMegabytes * 1024L * 1024L,
+                    rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: null,
+                    retainedFileTimeLimit: TimeSpan.FromDays(log.RetainedDays),
+                    buffered: true,
+                    flushToDiskInterval: TimeSpan.FromSeconds(1));
+            }
+        });
+        writer = new BackgroundLogWriter(local, log.BufferSize);
+        drops.AddSource(TelemetrySignal.Logs, () => writer.Dropped);
 
         var redact = o.Redaction.Enabled;
-        var json = new FormatOnceFormatter(new CompactJsonFormatter());
         var sinks = LoggerSinkConfiguration.CreateSink(
             wt =>
             {
-                wt.Async(
-                    a =>
-                    {
-                        if (log.Console)
-                        {
-                            a.Sink(new BatchedConsoleSink(json, () => buffer.Pending));
-                        }
-
-                        if (filePath is not null)
-                        {
-                            a.File(
-                                json,
-                                filePath,
-                                rollingInterval: RollingInterval.Day,
-                                fileSizeLimitBytes: log.FileSizeLimitMegabytes * 1024L * 1024L,
-                                rollOnFileSizeLimit: true,
-                                retainedFileCountLimit: null,
-                                retainedFileTimeLimit: TimeSpan.FromDays(log.RetainedDays),
-                                buffered: true,
-                                flushToDiskInterval: TimeSpan.FromSeconds(1));
-                        }
-                    },
-                    bufferSize: log.BufferSize,
-                    blockWhenFull: false,
-                    monitor: buffer);
+                wt.Sink(writer);
 
                 if (otlpSink is not null)
                 {
@@ -109,14 +107,14 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         lc.WriteTo.Sink(redact ? new RedactingLogEventSink(redactor, sinks) : sinks);
 
         Logger = lc.CreateLogger();
-        Buffer = buffer;
+        Buffer = writer;
         OtlpSink = otlpSink;
     }
 
     public Logger Logger { get; }
 
-    /// <summary>The console and file writer's buffer: pending events and drops.</summary>
-    internal AsyncBufferMonitor Buffer { get; }
+    /// <summary>The console and file writer: pending events and drops.</summary>
+    internal BackgroundLogWriter Buffer { get; }
 
     /// <summary>The OTLP log sink, or null when export is off.</summary>
     internal OtlpLogSink? OtlpSink { get; }

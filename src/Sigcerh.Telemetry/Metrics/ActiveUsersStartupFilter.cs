@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -46,14 +47,16 @@ internal sealed class ActiveUsersStartupFilter(IOptions<SigcerhTelemetryOptions>
             return selector(ctx);
         }
 
-        if (ctx.User.Identity?.IsAuthenticated != true)
+        // Read through the feature: HttpContext.User creates an empty principal on every anonymous request.
+        var user = ctx.Features.Get<IHttpAuthenticationFeature>()?.User;
+        if (user?.Identity?.IsAuthenticated != true)
         {
             return null;
         }
 
         foreach (var type in claims)
         {
-            if (ctx.User.FindFirst(type)?.Value is { Length: > 0 } id)
+            if (user.FindFirst(type)?.Value is { Length: > 0 } id)
             {
                 return id;
             }

@@ -10,6 +10,8 @@ internal sealed class AllowedValueSet
 {
     public const string Other = "other";
 
+    private readonly string[] _values;
+    private readonly FrozenSet<string> _exact;
     private readonly FrozenDictionary<string, string> _canonical;
 
     public AllowedValueSet(IEnumerable<string> values)
@@ -21,10 +23,34 @@ internal sealed class AllowedValueSet
         }
 
         _canonical = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _values = [.. _canonical.Values];
+        _exact = _values.ToFrozenSet(StringComparer.Ordinal);
     }
 
     public IEnumerable<string> Values => _canonical.Values;
 
-    public string Normalize(string? value) =>
-        value is not null && _canonical.TryGetValue(value, out var canonical) ? canonical : Other;
+    public string Normalize(string? value)
+    {
+        if (value is null)
+        {
+            return Other;
+        }
+
+        // Callers almost always pass a literal, and literals are interned: a reference check settles most calls, an
+        // ordinal lookup most of the rest, and only odd casing pays for the case-insensitive one.
+        foreach (var v in _values)
+        {
+            if (ReferenceEquals(v, value))
+            {
+                return v;
+            }
+        }
+
+        if (_exact.Contains(value))
+        {
+            return value;
+        }
+
+        return _canonical.TryGetValue(value, out var canonical) ? canonical : Other;
+    }
 }
