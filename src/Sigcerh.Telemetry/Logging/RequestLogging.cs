@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog;
+using Serilog.Extensions.Hosting;
 using Serilog.Events;
 using Sigcerh.Telemetry.Tracing;
 
@@ -15,16 +14,12 @@ internal static class RequestLogging
 
     public static IApplicationBuilder UseSigcerhRequestLogging(this IApplicationBuilder app, SigcerhTelemetryOptions options)
     {
-        var pipeline = app.ApplicationServices.GetRequiredService<SigcerhLogPipeline>();
-        var paths = new RequestPathFilter(options);
-        return app.UseSerilogRequestLogging(o =>
-        {
-            o.Logger = pipeline.Logger;
-            o.MessageTemplate = MessageTemplate;
-            o.GetLevel = (ctx, _, ex) => Level(ctx, ex, paths);
-            o.EnrichDiagnosticContext = (diag, ctx) =>
-                diag.Set("RequestRoute", ctx.GetEndpoint() is RouteEndpoint e ? e.RoutePattern.RawText ?? "/" : "(no route)");
-        });
+        var services = app.ApplicationServices;
+        return app.Use(next => new RequestLoggingMiddleware(
+            next,
+            services.GetRequiredService<SigcerhLogPipeline>().Logger,
+            services.GetRequiredService<DiagnosticContext>(),
+            new RequestPathFilter(options)).InvokeAsync);
     }
 
     internal static LogEventLevel Level(HttpContext ctx, Exception? ex, RequestPathFilter paths)

@@ -52,6 +52,12 @@ internal static class Report
     private static double LoadMedian(List<string[]> rows, string build, string endpoint, int column) =>
         Median(Load(rows, build, endpoint).Select(r => D(r[column])));
 
+    private static IEnumerable<string[]> Fixed(List<string[]> rows, string build, string endpoint) =>
+        rows.Where(r => r[0] == "fixed" && r[1] == build && r[2] == endpoint);
+
+    private static double FixedMedian(List<string[]> rows, string build, string endpoint, int column) =>
+        Median(Fixed(rows, build, endpoint).Select(r => D(r[column])));
+
     private static string Markdown(List<string[]> rows, out int failedGoals)
     {
         var sb = new StringBuilder();
@@ -90,6 +96,19 @@ internal static class Report
                 $"p99 sigcerh/peer {F(LoadMedian(rows, "sigcerh", endpoint, 6) / LoadMedian(rows, "peer", endpoint, 6), "0.000")}.\n");
         }
 
+        var hasFixed = rows.Any(r => r[0] == "fixed");
+        foreach (var endpoint in hasFixed ? Endpoints : [])
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n### Endpoint `/{endpoint}` at a fixed rate (medians of {Fixed(rows, "bare", endpoint).Count()} runs, no saturation)\n\n");
+            sb.Append("| Build | req/s | p50 ms | p99 ms | CPU µs/req | alloc B/req | errors | receiver CPU µs/req | load avg (1 min) |\n");
+            sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var b in Builds)
+            {
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"| {b} | {F(FixedMedian(rows, b, endpoint, 4), "0")} | {F(FixedMedian(rows, b, endpoint, 5), "0.00")} | {F(FixedMedian(rows, b, endpoint, 6), "0.00")} | {F(FixedMedian(rows, b, endpoint, 7), "0.0")} | {F(FixedMedian(rows, b, endpoint, 8), "0")} | {F(Fixed(rows, b, endpoint).Sum(r => D(r[10])), "0")} | {F(FixedMedian(rows, b, endpoint, 12), "0.0")} | {F(FixedMedian(rows, b, endpoint, 11), "0.00")} |\n");
+            }
+        }
+
         sb.Append(hasLoad ? "\n### Goals\n\n| Goal | Measured | Verdict |\n|---|---|---|\n" : string.Empty);
         foreach (var endpoint in hasLoad ? Endpoints : [])
         {
@@ -100,6 +119,15 @@ internal static class Report
             Goal($"/{endpoint}: added CPU ≤ 3 µs/req", cpu <= 3, $"{F(cpu, "0.0")} µs");
             Goal($"/{endpoint}: added allocation ≤ 1 KiB/req", alloc <= 1024, $"{F(alloc, "0")} B");
             Goal($"/{endpoint}: sigcerh at least as fast as peer", rps >= peer, $"{F(rps, "0")} vs {F(peer, "0")} req/s");
+        }
+
+        foreach (var endpoint in hasFixed ? Endpoints : [])
+        {
+            var cpu = FixedMedian(rows, "sigcerh", endpoint, 7) - FixedMedian(rows, "bare", endpoint, 7);
+            var alloc = FixedMedian(rows, "sigcerh", endpoint, 8) - FixedMedian(rows, "bare", endpoint, 8);
+            var peerCpu = FixedMedian(rows, "peer", endpoint, 7) - FixedMedian(rows, "bare", endpoint, 7);
+            Goal($"/{endpoint} at a fixed rate: added CPU ≤ 3 µs/req", cpu <= 3, $"{F(cpu, "0.0")} µs (peer: {F(peerCpu, "0.0")} µs)");
+            Goal($"/{endpoint} at a fixed rate: added allocation ≤ 1 KiB/req", alloc <= 1024, $"{F(alloc, "0")} B");
         }
 
         var realistic = LoadMedian(rows, "sigcerh", "realistic", 4) / LoadMedian(rows, "bare", "realistic", 4);

@@ -111,4 +111,43 @@ public sealed class RequestLoggingTests
         Assert.DoesNotContain("rosa.quispe@gmail.com", text, StringComparison.Ordinal);
         File.Delete(extra);
     }
+
+    [Fact]
+    public async Task Properties_set_through_the_diagnostic_context_join_the_completion_event_with_its_trace_ids()
+    {
+        var app = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["SigcerhTelemetry:Logging:Console"] = "false" },
+            map: a =>
+            {
+                a.MapGet("/tramites/{id}", (int id, Serilog.IDiagnosticContext diag) =>
+                {
+                    diag.Set("TramiteTipo", "constancia");
+                    diag.Set("Intentos", 3);
+                    return Results.Ok(id);
+                });
+                a.MapGet("/excepcion", (Serilog.IDiagnosticContext diag) =>
+                {
+                    diag.Set("TramiteTipo", "certificado");
+                    throw new InvalidOperationException("falla controlada");
+                });
+            });
+        using (await app.Client.GetAsync(new Uri("/tramites/12", UriKind.Relative)))
+        using (await app.Client.GetAsync(new Uri("/excepcion", UriKind.Relative)))
+        {
+        }
+
+        await app.StopAsync();
+        var completions = LogFiles.ReadEvents(app.LogDirectory)
+            .Where(e => LogFiles.Template(e).StartsWith("HTTP ", StringComparison.Ordinal)).ToList();
+        var ok = Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/tramites/12");
+        Assert.Equal("constancia", LogFiles.Prop(ok, "TramiteTipo"));
+        Assert.Equal("3", LogFiles.Prop(ok, "Intentos"));
+        Assert.Matches("^[0-9a-f]{32}$", LogFiles.Prop(ok, "@tr") ?? string.Empty);
+
+        var failed = Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/excepcion");
+        Assert.Equal("Error", LogFiles.Level(failed));
+        Assert.Equal("500", LogFiles.Prop(failed, "StatusCode"));
+        Assert.Equal("certificado", LogFiles.Prop(failed, "TramiteTipo"));
+        Assert.Contains("falla controlada", LogFiles.Prop(failed, "@x") ?? string.Empty, StringComparison.Ordinal);
+    }
 }
