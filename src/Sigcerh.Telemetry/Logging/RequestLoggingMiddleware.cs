@@ -50,7 +50,7 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logg
             return false;
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var elapsed = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 4);
         collector.TryComplete(out var collected, out var collectedException);
         var extra = collected as IReadOnlyCollection<LogEventProperty>;
         var properties = new Dictionary<string, LogEventPropertyValue>(8 + (extra?.Count ?? 4), StringComparer.Ordinal)

@@ -5,7 +5,6 @@ using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 using Sigcerh.Telemetry.Export;
 using Sigcerh.Telemetry.Redaction;
 using Sigcerh.Telemetry.Resources;
@@ -62,7 +61,7 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         }
 
         var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
-        var json = new FormatOnceFormatter(new CompactJsonFormatter());
+        var json = new FormatOnceFormatter(new ClefJsonFormatter());
         BackgroundLogWriter? writer = null;
         var local = LoggerSinkConfiguration.CreateSink(wt =>
         {

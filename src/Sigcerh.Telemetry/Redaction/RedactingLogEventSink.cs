@@ -27,21 +27,20 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
 
         List<LogEventProperty>? properties = null;
         var index = 0;
-        foreach (var (name, value) in logEvent.Properties)
+        // Serilog keeps properties in a Dictionary: enumerating it as one avoids boxing an enumerator per event.
+        if (logEvent.Properties is Dictionary<string, LogEventPropertyValue> dictionary)
         {
-            var redacted = redactor.IsAllowed(name) ? value : RedactValue(value);
-            if (!ReferenceEquals(redacted, value) && properties is null)
+            foreach (var (name, value) in dictionary)
             {
-                // First change: copy the properties seen so far.
-                properties = new List<LogEventProperty>(logEvent.Properties.Count);
-                foreach (var (n, v) in logEvent.Properties.Take(index))
-                {
-                    properties.Add(new LogEventProperty(n, v));
-                }
+                RedactProperty(logEvent, name, value, index++, ref properties);
             }
-
-            properties?.Add(new LogEventProperty(name, redacted));
-            index++;
+        }
+        else
+        {
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                RedactProperty(logEvent, name, value, index++, ref properties);
+            }
         }
 
         if (properties is null && ReferenceEquals(template, logEvent.MessageTemplate) && ReferenceEquals(exception, logEvent.Exception))
@@ -57,6 +56,22 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
             properties ?? logEvent.Properties.Select(p => new LogEventProperty(p.Key, p.Value)),
             logEvent.TraceId ?? default,
             logEvent.SpanId ?? default);
+    }
+
+    private void RedactProperty(LogEvent logEvent, string name, LogEventPropertyValue value, int index, ref List<LogEventProperty>? properties)
+    {
+        var redacted = redactor.IsAllowed(name) ? value : RedactValue(value);
+        if (!ReferenceEquals(redacted, value) && properties is null)
+        {
+            // First change: copy the properties seen so far.
+            properties = new List<LogEventProperty>(logEvent.Properties.Count);
+            foreach (var (n, v) in logEvent.Properties.Take(index))
+            {
+                properties.Add(new LogEventProperty(n, v));
+            }
+        }
+
+        properties?.Add(new LogEventProperty(name, redacted));
     }
 
     private MessageTemplate RedactTemplate(MessageTemplate template)
