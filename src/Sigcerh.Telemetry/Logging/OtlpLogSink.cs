@@ -1,172 +1,138 @@
-using System.Reflection;
-using System.Threading.Channels;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using Serilog;
-using Serilog.Configuration;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Sinks.OpenTelemetry;
 using Sigcerh.Telemetry.Export;
 using Sigcerh.Telemetry.Resources;
 
 namespace Sigcerh.Telemetry.Logging;
 
 /// <summary>
-/// Sends log events over OTLP through Serilog.Sinks.OpenTelemetry, with a queue of our own: bounded, never blocking
-/// the caller, and counting every event it drops. The sink's own queue drops silently and backs off for minutes after
-/// an outage, so only its batch writer is used.
+/// Sends log events over OTLP through the OpenTelemetry SDK's own log exporter: each event becomes a pooled
+/// <see cref="LogRecord"/> that is serialized straight into the exporter's reused buffer. The caller only hands the
+/// event to a bounded batch queue, never blocks, and every event lost to a full queue or a failed export is counted.
 /// </summary>
 internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
 {
-    private readonly Channel<LogEvent> _queue;
-    private readonly IBatchedLogEventSink _target;
-    private readonly IDisposable _owner;
-    private readonly TelemetryDropCounter _drops;
-    private readonly int _batchSize;
-    private readonly TimeSpan _delay;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    // One logger for every event: the record processor then renames the scope after the event's SourceContext, which
+    // the SDK caches per name. A logger per SourceContext would need a cache of our own and buy nothing more. Events
+    // without a SourceContext were written straight to Serilog, hence the name.
+    private const string Category = "Serilog";
+
+    // A dead collector must not hang shutdown: queued records get this long to leave.
+    private const int ShutdownMilliseconds = 5000;
+
+    private readonly ILoggerFactory _factory;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
+    private readonly LogEventRecordProcessor _records = new();
+    private readonly BatchLogRecordExportProcessor _batch;
+    private readonly AccountedOtlpLogExporter _exporter;
+    private readonly Func<long>? _overflow;
+    private readonly CleanMessageRenderer _renderer = new();
+    private readonly Func<LogEventAttributeCollection, Exception?, string> _format;
+    private int _disposed;
 
     public OtlpLogSink(OtlpTarget target, SigcerhResource resource, TelemetryDropCounter drops)
     {
-        _drops = drops;
-        _batchSize = target.BatchSize;
-        _delay = target.ExportDelay;
-        _queue = Channel.CreateBounded<LogEvent>(
-            new BoundedChannelOptions(target.QueueSize) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => drops.Add(TelemetrySignal.Logs, 1));
-        (_target, _owner) = CreateBatchWriter(target, resource);
-        _loop = Task.Run(RunAsync);
+        _exporter = new AccountedOtlpLogExporter(target.ExporterOptions("/v1/logs"), drops);
+        _batch = new BatchLogRecordExportProcessor(
+            _exporter,
+            maxQueueSize: target.QueueSize,
+            scheduledDelayMilliseconds: (int)target.ExportDelay.TotalMilliseconds,
+            exporterTimeoutMilliseconds: (int)target.Timeout.TotalMilliseconds,
+            maxExportBatchSize: target.BatchSize);
+
+        // Records that do not fit the queue are dropped by the processor; other log sources add up with this one.
+        _overflow = BatchProcessorDrops.Reader(_batch);
+        if (_overflow is not null)
+        {
+            drops.AddSource(TelemetrySignal.Logs, _overflow);
+        }
+
+        _factory = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Trace) // Serilog has already filtered by level.
+            .AddOpenTelemetry(o =>
+            {
+                o.IncludeFormattedMessage = true;
+                o.IncludeScopes = false;
+
+                // The attributes still reach the processors; the pooled record just keeps no reference to the event.
+                o.ParseStateValues = true;
+                o.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddDetector(resource));
+
+                // In this order: the event's context is applied before the record is queued, and the exporter the
+                // batch processor sends through closes only after the queue has drained.
+                o.AddProcessor(_records);
+                o.AddProcessor(_batch);
+                o.AddProcessor(_exporter.Host);
+            }));
+        _logger = _factory.CreateLogger(Category);
+        _format = (state, _) => _renderer.Render(state.Event);
     }
 
-    public long Exported { get; private set; }
+    /// <summary>Events the collector accepted.</summary>
+    public long Exported => _exporter.Exported;
 
-    /// <summary>Events queued and not yet handed to the exporter.</summary>
-    public int Pending => _queue.Reader.Count;
+    /// <summary>Events queued and not yet exported or dropped.</summary>
+    public int Pending =>
+        (int)Math.Max(0, _records.Received - _exporter.Exported - _exporter.Failed - (_overflow?.Invoke() ?? 0));
 
-    /// <summary>False only if a Serilog upgrade hid the sink's batch writer; a test guards it.</summary>
-    public bool UsesBatchWriter => _target is not PerEventWriter;
-
-    public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(logEvent);
-
-    public async ValueTask DisposeAsync()
+    public void Emit(LogEvent logEvent)
     {
-        if (!_queue.Writer.TryComplete())
+        if (Volatile.Read(ref _disposed) != 0)
         {
             return;
         }
 
-        // Give queued events a bounded chance to leave; a dead collector must not hang shutdown.
-        await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _owner.Dispose();
-        _stop.Dispose();
-    }
-
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private async Task RunAsync()
-    {
-        var buffer = new LogEvent[_batchSize];
-        var reader = _queue.Reader;
-        try
+        var level = Level(logEvent.Level);
+        var state = new LogEventAttributeCollection(logEvent, _renderer);
+        if (!Sdk.SuppressInstrumentation)
         {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
-            {
-                if (reader.Count < _batchSize && !reader.Completion.IsCompleted)
-                {
-                    try
-                    {
-                        await Task.Delay(_delay, _stop.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                }
-
-                var n = 0;
-                while (n < buffer.Length && reader.TryRead(out var e))
-                {
-                    buffer[n++] = e;
-                }
-
-                await ExportAsync(new ArraySegment<LogEvent>(buffer, 0, n)).ConfigureAwait(false);
-                Array.Clear(buffer, 0, n);
-            }
+            _logger.Log(level, default, state, logEvent.Exception, _format);
+            return;
         }
-        catch (OperationCanceledException)
+
+        // The SDK's logger skips everything written while instrumentation is suppressed, as it is inside health
+        // checks. Serilog has accepted these events, so they leave like any other. The exporters' own calls never
+        // write to Serilog: their HttpClients are not built by the host's factory, so no loop can start here.
+        using (SuppressInstrumentationScope.Begin(false))
         {
+            _logger.Log(level, default, state, logEvent.Exception, _format);
         }
     }
 
-    private async Task ExportAsync(ArraySegment<LogEvent> batch)
+    public void Dispose()
     {
-        if (batch.Count == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        try
-        {
-            await _target.EmitBatchAsync(batch).ConfigureAwait(false);
-            Exported += batch.Count;
-        }
-#pragma warning disable CA1031 // Any exporter failure means the batch is lost; count it and carry on.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            _drops.Add(TelemetrySignal.Logs, batch.Count);
-        }
+        // Drain the queue within the bound, then cancel an export still waiting on a dead collector: shutdown must
+        // not hang. The provider's own shutdown, when the factory goes, then finds nothing left to do.
+        var started = Stopwatch.GetTimestamp();
+        _batch.Shutdown(ShutdownMilliseconds);
+        var left = ShutdownMilliseconds - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _exporter.Host.Shutdown(Math.Max(0, left));
+        _factory.Dispose();
     }
 
-    private static (IBatchedLogEventSink Target, IDisposable Owner) CreateBatchWriter(OtlpTarget target, SigcerhResource resource)
+    public ValueTask DisposeAsync()
     {
-        var captured = LoggerSinkConfiguration.CreateSink(wt => wt.OpenTelemetry(
-                    o =>
-                    {
-                        var http = target.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
-                        o.Protocol = http ? OtlpProtocol.HttpProtobuf : OtlpProtocol.Grpc;
-                        o.Endpoint = target.Endpoint!.ToString();
-                        o.LogsEndpoint = target.SignalEndpoint("/v1/logs").ToString();
-                        o.Headers = target.HeaderDictionary();
-                        o.ResourceAttributes = resource.Attributes.ToDictionary(kv => kv.Key, kv => kv.Value);
-                        o.HttpMessageHandler = new TimeoutHandler(target.Timeout);
-                        // Keeps the sink's own HTTP calls out of traces.
-                        o.OnBeginSuppressInstrumentation = SuppressInstrumentationScope.Begin;
-                        o.IncludedData = IncludedData.TraceIdField | IncludedData.SpanIdField
-                            | IncludedData.MessageTemplateTextAttribute | IncludedData.SpecRequiredResourceAttributes;
-                        o.BatchingOptions.QueueLimit = target.BatchSize;
-                    },
-                    ignoreEnvironment: true));
-        var owner = captured as IDisposable ?? throw new InvalidOperationException("The OTLP sink is not disposable.");
-
-        // OpenTelemetrySink -> _logsSink (Serilog's BatchingSink) -> _targetSink (the OTLP batch writer).
-        var logsSink = Field(captured, "_logsSink");
-        if (logsSink is not null && Field(logsSink, "_targetSink") is IBatchedLogEventSink batched)
-        {
-            return (batched, owner);
-        }
-
-        // Pinned Serilog versions always take the branch above; a test guards it. Fall back to the sink as it is.
-        return (new PerEventWriter(captured), owner);
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    private static object? Field(object instance, string name) =>
-        instance.GetType().GetField(name, BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(instance);
-
-    /// <summary>Writes events one by one into a plain sink, when the batch writer cannot be reached.</summary>
-    private sealed class PerEventWriter(ILogEventSink sink) : IBatchedLogEventSink
+    private static LogLevel Level(LogEventLevel level) => level switch
     {
-        public Task EmitBatchAsync(IReadOnlyCollection<LogEvent> batch)
-        {
-            foreach (var e in batch)
-            {
-                sink.Emit(e);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task OnEmptyBatchAsync() => Task.CompletedTask;
-    }
+        LogEventLevel.Verbose => LogLevel.Trace,
+        LogEventLevel.Debug => LogLevel.Debug,
+        LogEventLevel.Information => LogLevel.Information,
+        LogEventLevel.Warning => LogLevel.Warning,
+        LogEventLevel.Error => LogLevel.Error,
+        _ => LogLevel.Critical,
+    };
 }

@@ -11,8 +11,8 @@ using Sigcerh.Telemetry.Resources;
 namespace Sigcerh.Telemetry.Tests.Export;
 
 /// <summary>
-/// Drop accounting reads two internals of pinned dependencies. These tests fail on an upgrade that moves them,
-/// instead of letting drops go uncounted.
+/// Drop accounting reads the batch processor's internal overflow count, for spans and for logs. These tests fail on an
+/// upgrade that moves it, instead of letting drops go uncounted.
 /// </summary>
 public sealed class PinnedInternalsTests
 {
@@ -46,35 +46,75 @@ public sealed class PinnedInternalsTests
     }
 
     [Fact]
-    public async Task The_log_sink_uses_the_OpenTelemetry_sinks_batch_writer_and_counts_failed_batches()
+    public async Task The_log_sink_counts_every_event_of_a_failed_export_as_dropped()
     {
-        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var options = Options.Create(new SigcerhTelemetryOptions { ServiceName = "pinned" });
-        options.Value.Otlp.Endpoint = "http://127.0.0.1:1"; // nothing listens: every export fails fast
-        options.Value.Otlp.ExportDelayMilliseconds = 10;
-        options.Value.Otlp.TimeoutSeconds = 2;
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meterFactory = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         var drops = new TelemetryDropCounter(meterFactory, TimeProvider.System);
-        var resource = new SigcerhResource(options, new FakeEnvironment());
-        await using var sink = new OtlpLogSink(new OtlpTarget(options), resource, drops);
-        Assert.True(sink.UsesBatchWriter);
-
         using var collector = new MetricCollector<long>(meterFactory, TelemetryDropCounter.MeterName, TelemetryDropCounter.InstrumentName);
+        await using var sink = DeadEndSink(drops, queueSize: 8192);
+
         var logger = new Serilog.LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
         for (var i = 0; i < 10; i++)
         {
             logger.Information("evento {N}", i);
         }
 
+        await WaitForDrops(drops, 10);
+
+        Assert.Equal(10, drops.Dropped(TelemetrySignal.Logs));
+        Assert.Equal(0, sink.Exported);
+        Assert.Equal(0, sink.Pending);
+        collector.RecordObservableInstruments();
+        Assert.Contains(collector.GetMeasurementSnapshot(), m => m.Value == 10 && (string?)m.Tags["sigcerh.telemetry.signal"] == "logs");
+    }
+
+    [Fact]
+    public async Task The_log_batch_queue_overflow_is_counted_as_dropped_logs()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var drops = new TelemetryDropCounter(meterFactory, TimeProvider.System);
+
+        // Another source of dropped logs, as the console and file writer registers: sources of one signal add up.
+        drops.AddSource(TelemetrySignal.Logs, () => 1000);
+        using var collector = new MetricCollector<long>(meterFactory, TelemetryDropCounter.MeterName, TelemetryDropCounter.InstrumentName);
+
+        // One record fits the queue; the dead collector fails the few exports that happen. Only if the overflow is
+        // read do all 50 events show up as dropped.
+        await using var sink = DeadEndSink(drops, queueSize: 1);
+        var logger = new Serilog.LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        for (var i = 0; i < 50; i++)
+        {
+            logger.Information("evento {N}", i);
+        }
+
+        await WaitForDrops(drops, 1050);
+
+        Assert.Equal(1050, drops.Dropped(TelemetrySignal.Logs));
+        Assert.Equal(0, sink.Pending);
+        collector.RecordObservableInstruments();
+        Assert.Contains(collector.GetMeasurementSnapshot(), m => m.Value == 1050 && (string?)m.Tags["sigcerh.telemetry.signal"] == "logs");
+    }
+
+    private static OtlpLogSink DeadEndSink(TelemetryDropCounter drops, int queueSize)
+    {
+        var options = Options.Create(new SigcerhTelemetryOptions { ServiceName = "pinned" });
+        options.Value.Otlp.Endpoint = "http://127.0.0.1:1"; // nothing listens: every export fails fast
+        options.Value.Otlp.ExportDelayMilliseconds = 10;
+        options.Value.Otlp.TimeoutSeconds = 2;
+        options.Value.Otlp.QueueSize = queueSize;
+        var resource = new SigcerhResource(options, new FakeEnvironment());
+        return new OtlpLogSink(new OtlpTarget(options), resource, drops);
+    }
+
+    private static async Task WaitForDrops(TelemetryDropCounter drops, long expected)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (drops.Dropped(TelemetrySignal.Logs) < 10 && DateTime.UtcNow < deadline)
+        while (drops.Dropped(TelemetrySignal.Logs) < expected && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
-
-        Assert.Equal(10, drops.Dropped(TelemetrySignal.Logs));
-        collector.RecordObservableInstruments();
-        Assert.Contains(collector.GetMeasurementSnapshot(), m => m.Value == 10 && (string?)m.Tags["sigcerh.telemetry.signal"] == "logs");
     }
 
     private sealed class BlockingExporter(ManualResetEventSlim release) : BaseExporter<System.Diagnostics.Activity>
