@@ -10,6 +10,8 @@ namespace Sigcerh.Telemetry.Health;
 /// </summary>
 internal sealed class HealthMonitor(IServiceProvider services, HealthEndpointRegistry registry, IOptions<SigcerhTelemetryOptions> options, TimeProvider time) : BackgroundService
 {
+    private static readonly TimeSpan FirstRunDelay = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var h = options.Value.Health;
@@ -20,9 +22,13 @@ internal sealed class HealthMonitor(IServiceProvider services, HealthEndpointReg
 
         // Creating the runner registers the gauge even before the first run finishes.
         var runner = services.GetRequiredService<HealthRunner>();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(h.BackgroundIntervalSeconds), time);
+        var interval = TimeSpan.FromSeconds(h.BackgroundIntervalSeconds);
+        using var timer = new PeriodicTimer(interval, time);
         try
         {
+            // The first round (a PostgreSQL connection, disk and memory probes, their JIT) waits a moment, so it does not
+            // compete with the service's own startup and first requests; probes of /health run checks on demand anyway.
+            await Task.Delay(interval < FirstRunDelay ? interval : FirstRunDelay, time, stoppingToken).ConfigureAwait(false);
             do
             {
                 await runner.RunAsync(HealthScope.All, stoppingToken).ConfigureAwait(false);
