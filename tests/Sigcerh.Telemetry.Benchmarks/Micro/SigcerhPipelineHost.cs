@@ -60,6 +60,8 @@ internal sealed class SigcerhPipelineHost : IAsyncDisposable
     public void WaitUntilDrained(long expectedExported)
     {
         var otlp = Pipeline.OtlpSink;
+        // The writer would otherwise finish its 100 ms batch window first: time spent waiting, not working.
+        Pipeline.Buffer.Flush();
         var spin = new SpinWait();
         var deadline = Environment.TickCount64 + 30_000;
         while (Pipeline.Buffer.Pending > 0 || (otlp is not null && otlp.Exported < expectedExported))

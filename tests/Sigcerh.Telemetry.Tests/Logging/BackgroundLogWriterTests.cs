@@ -80,6 +80,19 @@ public sealed class BackgroundLogWriterTests
     }
 
     [Fact]
+    public void Flush_ends_the_batch_window_early()
+    {
+        var sink = new RecordingSink();
+        using var writer = new BackgroundLogWriter(sink, capacity: 100, window: TimeSpan.FromHours(1));
+        writer.Emit(Event(1));
+        writer.Emit(Event(2));
+        Assert.False(SpinWait.SpinUntil(() => sink.Count > 0, TimeSpan.FromMilliseconds(200)), "written before the window ended");
+
+        writer.Flush();
+        Assert.True(SpinWait.SpinUntil(() => sink.Count == 2, TimeSpan.FromSeconds(5)), $"{sink.Count} of 2 events written after Flush");
+    }
+
+    [Fact]
     public void A_failing_sink_does_not_stop_the_writer()
     {
         var sink = new RecordingSink(failOn: 3);
