@@ -8,9 +8,9 @@ namespace Sigcerh.Telemetry.Logging;
 
 /// <summary>
 /// Compact JSON to stdout without a string per event: events are formatted into one reused buffer and written in whole
-/// lines when the async queue runs empty (or the buffer fills). Serilog's console sink builds a StringWriter and a
+/// lines when the writer's queue runs empty (or the buffer fills). Serilog's console sink builds a StringWriter and a
 /// string per event, about 3 KB per request in the load benchmark; this sink allocates nothing once warm.
-/// Runs on the async wrapper's single worker; the lock only guards against a concurrent dispose.
+/// Runs on the background log writer's single thread; the lock only guards against a concurrent dispose.
 /// </summary>
 internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
 {

@@ -8,7 +8,7 @@ namespace Sigcerh.Telemetry.Logging;
 /// <summary>
 /// Lets the console and the file sink share one compact-JSON rendering of each event: the first sink to ask formats it
 /// into a reused buffer, the next one with the same event copies the text. Both sinks run one after the other on the
-/// async wrapper's single worker, so rendering each event twice was pure waste (CPU and about 0.5 KB per event).
+/// background log writer's single thread, so rendering each event twice was pure waste (CPU and about 0.5 KB per event).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A StringWriter over a StringBuilder holds nothing to release.")]
 internal sealed class FormatOnceFormatter(ITextFormatter inner) : ITextFormatter

@@ -6,7 +6,7 @@ using OpenTelemetry.Resources;
 namespace Sigcerh.Telemetry.Resources;
 
 /// <summary>
-/// The one resource of this process. Logs (Serilog's OTLP sink), spans and metrics all read these attributes, so a
+/// The one resource of this process. Logs, spans and metrics all read these attributes, so a
 /// receiver sees one resource per process, never two.
 /// </summary>
 internal sealed class SigcerhResource : IResourceDetector
@@ -43,7 +43,7 @@ internal sealed class SigcerhResource : IResourceDetector
     /// <summary>Stable for the life of the process: one instance per service provider.</summary>
     public string InstanceId { get; }
 
-    /// <summary>Primitive values only, because Serilog's OTLP sink ignores the rest.</summary>
+    /// <summary>Primitive values only: OTLP resource attributes are scalars.</summary>
     public IReadOnlyDictionary<string, object> Attributes { get; }
 
     public Resource Detect() => new(Attributes);

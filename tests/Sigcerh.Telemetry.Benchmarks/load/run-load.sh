@@ -7,7 +7,8 @@
 #   bash tests/Sigcerh.Telemetry.Benchmarks/load/run-load.sh --smoke    # seconds: checks that everything still works
 #
 # Knobs (environment): READY_TO_RUN=1, ROUNDS, DURATION, WARMUP, CONNECTIONS, STARTUP_RUNS, OUTAGE_SECONDS, OUTAGE_RATE, SKIP_OUTAGE=1,
-# FIXED_RATE (req/s of the unsaturated runs, default 1000; 0 skips them),
+# FIXED_RATE (req/s of the unsaturated runs, default 1000; 0 skips them), NO_SPIN=1 (thread-pool spin-waiting off in
+# every build, so CPU per request at a fixed rate counts work rather than idle spinning),
 # OUT (default artifacts/perf), PUBLISH=1 copies the PNG to docs/images/performance.png.
 set -euo pipefail
 
@@ -172,7 +173,11 @@ start_service() {
   local build=$1
   svc_port=$(free_port)
   mkdir -p "$work/logs-$build"
-  env ASPNETCORE_URLS="http://127.0.0.1:$svc_port" LOAD_LOG_DIR="$work/logs-$build" \
+  local spin=()
+  if [ "${NO_SPIN:-0}" = 1 ]; then
+    spin=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+  fi
+  env "${spin[@]}" ASPNETCORE_URLS="http://127.0.0.1:$svc_port" LOAD_LOG_DIR="$work/logs-$build" \
     OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$dash_grpc" OTEL_SERVICE_NAME="$SERVICE_NAME" \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$dll" "$build" >/dev/null 2>"$work/service-$build.err" &
   svc_pid=$!
@@ -205,7 +210,7 @@ stop_service() {
 meta() { printf 'meta\t%s\t%s\n' "$1" "$2" >>"$results"; }
 meta machine "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(uname -sr)"
 meta versions ".NET $(dotnet --version) SDK, $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), Aspire dashboard 13.6.5"
-meta settings "ready_to_run=${READY_TO_RUN:-0} rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s connections=$CONNECTIONS (wrk -t1), fixed rate ${FIXED_RATE} req/s, outage=${OUTAGE_SECONDS}s at ${OUTAGE_RATE} req/s"
+meta settings "ready_to_run=${READY_TO_RUN:-0} rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s connections=$CONNECTIONS (wrk -t1), fixed rate ${FIXED_RATE} req/s, no_spin=${NO_SPIN:-0}, outage=${OUTAGE_SECONDS}s at ${OUTAGE_RATE} req/s"
 meta started "$(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- throughput, latency, CPU, allocation, RSS: interleaved rounds -----------------------------------------------------
@@ -213,6 +218,10 @@ builds=(bare peer sigcerh)
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((k = 0; k < 3; k++)); do
     build=${builds[$(((round - 1 + k) % 3))]}
+    # A fresh, empty receiver for every build: the Aspire dashboard keeps everything in memory and slows down as it
+    # fills, which would penalize whichever exporting build runs later.
+    stop_dashboard
+    start_dashboard
     start_ready "$build"
     for endpoint in trivial realistic; do
       wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$svc_port/$endpoint" >/dev/null
@@ -288,6 +297,10 @@ done
 if [ "$SKIP_OUTAGE" != 1 ]; then
   delay_ms=$((OUTAGE_CONNECTIONS * 1000 / OUTAGE_RATE))
   for phase in up down; do
+    if [ "$phase" = up ]; then
+      stop_dashboard
+      start_dashboard
+    fi
     start_ready sigcerh
     wrk -t1 -c"$OUTAGE_CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$svc_port/realistic" >/dev/null
     if [ "$phase" = down ]; then
