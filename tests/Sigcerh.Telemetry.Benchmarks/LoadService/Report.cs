@@ -170,8 +170,9 @@ internal static class Report
                 var growth = D(down[7]) - D(down[6]);
                 var upGrowth = D(up[7]) - D(up[6]);
                 var p99 = D(down[5]) / D(up[5]);
+                static string MoreOrLess(double v, string more, string less) => $"{F(Math.Abs(v), "0.0")} MiB {(v >= 0 ? more : less)}";
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"\nWith the receiver up the same run grew {F(upGrowth, "0.0")} MiB (GC heap sizing); the outage run grew {F(growth, "0.0")} MiB, {F(growth - upGrowth, "0.0")} MiB more, and peaked {F(D(down[7]) - D(up[7]), "0.0")} MiB above the collector-up peak.\n");
+                    $"\nWith the receiver up the same run grew {F(upGrowth, "0.0")} MiB (GC heap sizing); the outage run grew {F(growth, "0.0")} MiB ({MoreOrLess(growth - upGrowth, "more", "less")}) and peaked {MoreOrLess(D(down[7]) - D(up[7]), "above", "below")} the collector-up peak.\n");
                 sb.Append("\n| Goal | Measured | Verdict |\n|---|---|---|\n");
                 Goal("outage: RSS grows ≤ 64 MiB", growth <= 64, $"{F(growth, "0.0")} MiB");
                 Goal("outage: p99 within 10% of collector-up run", p99 <= 1.10, $"{F(p99, "0.00")}× ({down[5]} vs {up[5]} ms)");
