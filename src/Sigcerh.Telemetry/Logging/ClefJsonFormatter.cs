@@ -54,20 +54,9 @@ internal sealed class ClefJsonFormatter : ITextFormatter
             output.Write('"');
         }
 
-        // Serilog keeps properties in a Dictionary: enumerating it as one avoids boxing the enumerator.
-        if (logEvent.Properties is Dictionary<string, LogEventPropertyValue> properties)
+        foreach (var (name, value) in LogEventProperties.Of(logEvent))
         {
-            foreach (var (name, value) in properties)
-            {
-                WriteProperty(name, value, output, buffer);
-            }
-        }
-        else
-        {
-            foreach (var (name, value) in logEvent.Properties)
-            {
-                WriteProperty(name, value, output, buffer);
-            }
+            WriteProperty(name, value, output, buffer);
         }
 
         output.Write('}');

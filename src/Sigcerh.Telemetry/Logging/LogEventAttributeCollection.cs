@@ -89,27 +89,11 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
         ArgumentOutOfRangeException.ThrowIfLessThan(array.Length - arrayIndex, Count, nameof(array));
 
         var i = arrayIndex;
-        var properties = Event.Properties;
-
-        // Serilog keeps the properties in a Dictionary: walking it as one uses its struct enumerator, no allocation.
-        if (properties is Dictionary<string, LogEventPropertyValue> dictionary)
+        foreach (var (name, value) in LogEventProperties.Of(Event))
         {
-            foreach (var (name, value) in dictionary)
+            if (!IsSkipped(name))
             {
-                if (!IsSkipped(name))
-                {
-                    array[i++] = new(name, Attribute(value));
-                }
-            }
-        }
-        else
-        {
-            foreach (var (name, value) in properties)
-            {
-                if (!IsSkipped(name))
-                {
-                    array[i++] = new(name, Attribute(value));
-                }
+                array[i++] = new(name, Attribute(value));
             }
         }
 

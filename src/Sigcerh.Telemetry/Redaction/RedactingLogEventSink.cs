@@ -1,6 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;
+using Sigcerh.Telemetry.Logging;
 
 namespace Sigcerh.Telemetry.Redaction;
 
@@ -27,20 +28,21 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
 
         List<LogEventProperty>? properties = null;
         var index = 0;
-        // Serilog keeps properties in a Dictionary: enumerating it as one avoids boxing an enumerator per event.
-        if (logEvent.Properties is Dictionary<string, LogEventPropertyValue> dictionary)
+        foreach (var (name, value) in LogEventProperties.Of(logEvent))
         {
-            foreach (var (name, value) in dictionary)
+            var redacted = redactor.IsAllowed(name) ? value : RedactValue(value);
+            if (!ReferenceEquals(redacted, value) && properties is null)
             {
-                RedactProperty(logEvent, name, value, index++, ref properties);
+                // First change: copy the properties seen so far.
+                properties = new List<LogEventProperty>(logEvent.Properties.Count);
+                foreach (var (n, v) in logEvent.Properties.Take(index))
+                {
+                    properties.Add(new LogEventProperty(n, v));
+                }
             }
-        }
-        else
-        {
-            foreach (var (name, value) in logEvent.Properties)
-            {
-                RedactProperty(logEvent, name, value, index++, ref properties);
-            }
+
+            properties?.Add(new LogEventProperty(name, redacted));
+            index++;
         }
 
         if (properties is null && ReferenceEquals(template, logEvent.MessageTemplate) && ReferenceEquals(exception, logEvent.Exception))
@@ -56,22 +58,6 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
             properties ?? logEvent.Properties.Select(p => new LogEventProperty(p.Key, p.Value)),
             logEvent.TraceId ?? default,
             logEvent.SpanId ?? default);
-    }
-
-    private void RedactProperty(LogEvent logEvent, string name, LogEventPropertyValue value, int index, ref List<LogEventProperty>? properties)
-    {
-        var redacted = redactor.IsAllowed(name) ? value : RedactValue(value);
-        if (!ReferenceEquals(redacted, value) && properties is null)
-        {
-            // First change: copy the properties seen so far.
-            properties = new List<LogEventProperty>(logEvent.Properties.Count);
-            foreach (var (n, v) in logEvent.Properties.Take(index))
-            {
-                properties.Add(new LogEventProperty(n, v));
-            }
-        }
-
-        properties?.Add(new LogEventProperty(name, redacted));
     }
 
     private MessageTemplate RedactTemplate(MessageTemplate template)
