@@ -20,8 +20,7 @@ internal static class LoggingRegistration
         // Replacing the factory removes the default providers, so no second copy of each event is written or exported.
         services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(
             sp => new SerilogLoggerFactory(sp.GetRequiredService<SigcerhLogPipeline>().Logger, dispose: false)));
-        services.TryAddSingleton(sp => new DiagnosticContext(sp.GetRequiredService<SigcerhLogPipeline>().Logger));
-        services.TryAddSingleton<IDiagnosticContext>(sp => sp.GetRequiredService<DiagnosticContext>());
+        services.TryAddSingleton<IDiagnosticContext>(sp => new RequestDiagnosticContext(sp.GetRequiredService<SigcerhLogPipeline>().Logger));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SigcerhStartupFilter>());
         return services;
     }

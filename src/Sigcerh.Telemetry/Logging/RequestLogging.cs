@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog.Extensions.Hosting;
 using Serilog.Events;
 using Sigcerh.Telemetry.Tracing;
 
@@ -19,7 +18,6 @@ internal static class RequestLogging
         return app.Use(next => new RequestLoggingMiddleware(
             next,
             services.GetRequiredService<SigcerhLogPipeline>().Logger,
-            services.GetRequiredService<DiagnosticContext>(),
             new RequestPathFilter(options)).InvokeAsync);
     }
 

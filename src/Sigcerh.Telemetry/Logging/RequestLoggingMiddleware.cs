@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Extensions.Hosting;
 using Serilog.Parsing;
 using Sigcerh.Telemetry.Tracing;
 
@@ -16,7 +16,7 @@ namespace Sigcerh.Telemetry.Logging;
 /// allocations: the event is assembled from one pre-sized dictionary, values that repeat (method, route, status) are
 /// cached, and a request below the minimum level (health probes) builds nothing.
 /// </summary>
-internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logger, DiagnosticContext diagnostics, RequestPathFilter paths)
+internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logger, RequestPathFilter paths)
 {
     private const string NoRoute = "(no route)";
 
@@ -29,20 +29,19 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logg
     public async Task InvokeAsync(HttpContext ctx)
     {
         var start = Stopwatch.GetTimestamp();
-        using var collector = diagnostics.BeginCollection();
         try
         {
             await next(ctx).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Write(ctx, collector, start, ex))
+        catch (Exception ex) when (Write(ctx, start, ex))
         {
             // Write returns false: the filter only logs, the exception propagates with its stack intact.
         }
 
-        Write(ctx, collector, start, null);
+        Write(ctx, start, null);
     }
 
-    private bool Write(HttpContext ctx, DiagnosticContextCollector collector, long start, Exception? ex)
+    private bool Write(HttpContext ctx, long start, Exception? ex)
     {
         var level = RequestLogging.Level(ctx, ex, paths);
         if (!logger.IsEnabled(level))
@@ -51,9 +50,10 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logg
         }
 
         var elapsed = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 4);
-        collector.TryComplete(out var collected, out var collectedException);
-        var extra = collected as IReadOnlyCollection<LogEventProperty>;
-        var properties = new Dictionary<string, LogEventPropertyValue>(8 + (extra?.Count ?? 4), StringComparer.Ordinal)
+        var activity = Activity.Current;
+        Exception? collectedException = null;
+        var collected = RequestDiagnosticContext.Collected(ctx.Features.Get<IHttpActivityFeature>()?.Activity ?? activity)?.Complete(out collectedException);
+        var properties = new Dictionary<string, LogEventPropertyValue>(5 + (collected?.Count ?? 0), StringComparer.Ordinal)
         {
             ["RequestMethod"] = Cached(ctx.Request.Method),
             ["RequestPath"] = new ScalarValue(ctx.Request.Path.Value),
@@ -63,13 +63,12 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logg
         };
         if (collected is not null)
         {
-            foreach (var p in collected)
+            for (var i = 0; i < collected.Count; i++)
             {
-                properties[p.Name] = p.Value;
+                properties[collected[i].Name] = collected[i].Value;
             }
         }
 
-        var activity = Activity.Current;
         logger.Write(LogEvent.UnstableAssembleFromParts(
             DateTimeOffset.Now,
             level,

@@ -125,6 +125,24 @@ public sealed class RequestLoggingTests
                     diag.Set("Intentos", 3);
                     return Results.Ok(id);
                 });
+                a.MapGet("/anidado", async (Serilog.IDiagnosticContext diag) =>
+                {
+                    // Set from inside a child span and after an await, as a handler calling a service would.
+                    using var source = new System.Diagnostics.ActivitySource("Sigcerh.Tests.Anidado");
+                    using var listener = new System.Diagnostics.ActivityListener
+                    {
+                        ShouldListenTo = s => s.Name == source.Name,
+                        Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+                    };
+                    System.Diagnostics.ActivitySource.AddActivityListener(listener);
+                    using (source.StartActivity("consulta"))
+                    {
+                        await Task.Yield();
+                        diag.Set("Origen", "servicio");
+                    }
+
+                    return Results.Ok();
+                });
                 a.MapGet("/excepcion", (Serilog.IDiagnosticContext diag) =>
                 {
                     diag.Set("TramiteTipo", "certificado");
@@ -132,6 +150,8 @@ public sealed class RequestLoggingTests
                 });
             });
         using (await app.Client.GetAsync(new Uri("/tramites/12", UriKind.Relative)))
+        using (await app.Client.GetAsync(new Uri("/tramites/13", UriKind.Relative)))
+        using (await app.Client.GetAsync(new Uri("/anidado", UriKind.Relative)))
         using (await app.Client.GetAsync(new Uri("/excepcion", UriKind.Relative)))
         {
         }
@@ -143,6 +163,14 @@ public sealed class RequestLoggingTests
         Assert.Equal("constancia", LogFiles.Prop(ok, "TramiteTipo"));
         Assert.Equal("3", LogFiles.Prop(ok, "Intentos"));
         Assert.Matches("^[0-9a-f]{32}$", LogFiles.Prop(ok, "@tr") ?? string.Empty);
+
+        // Each request collects its own properties: nothing leaks from one to the next.
+        var second = Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/tramites/13");
+        Assert.Equal("constancia", LogFiles.Prop(second, "TramiteTipo"));
+        Assert.Null(LogFiles.Prop(second, "Origen"));
+        var nested = Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/anidado");
+        Assert.Equal("servicio", LogFiles.Prop(nested, "Origen"));
+        Assert.Null(LogFiles.Prop(nested, "TramiteTipo"));
 
         var failed = Assert.Single(completions, e => LogFiles.Prop(e, "RequestPath") == "/excepcion");
         Assert.Equal("Error", LogFiles.Level(failed));

@@ -1,0 +1,58 @@
+using Serilog.Events;
+
+namespace Sigcerh.Telemetry.Logging;
+
+/// <summary>
+/// What the app added to one request's completion event through <c>IDiagnosticContext</c>. Created on the first
+/// <c>Set</c>, so a request that adds nothing allocates nothing.
+/// </summary>
+internal sealed class RequestDiagnostics
+{
+    private readonly Lock _gate = new();
+    private readonly List<LogEventProperty> _properties = new(4);
+    private Exception? _exception;
+    private bool _completed;
+
+    public void Set(LogEventProperty property)
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            var i = _properties.FindIndex(p => p.Name == property.Name);
+            if (i >= 0)
+            {
+                _properties[i] = property;
+            }
+            else
+            {
+                _properties.Add(property);
+            }
+        }
+    }
+
+    public void SetException(Exception? exception)
+    {
+        lock (_gate)
+        {
+            if (!_completed)
+            {
+                _exception = exception;
+            }
+        }
+    }
+
+    /// <summary>Ends collection: later calls are ignored, as the event has been written.</summary>
+    public IReadOnlyList<LogEventProperty> Complete(out Exception? exception)
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            exception = _exception;
+            return _properties;
+        }
+    }
+}
