@@ -11,7 +11,9 @@ using Serilog.Formatting.Compact;
 namespace Sigcerh.Telemetry.LoadService;
 
 /// <summary>
-/// The load-test service. <c>bare</c>: no telemetry at all. <c>peer</c>: what a team would otherwise assemble from the
+/// The load-test service. <c>bare</c>: no telemetry at all. <c>floor</c>: bare plus OpenTelemetry tracing with only the
+/// ASP.NET Core instrumentation (no exporter, processor, logging or metrics), the cost of creating and recording one
+/// server span per request that any build tracing every request pays. <c>peer</c>: what a team would otherwise assemble from the
 /// public APIs (OpenTelemetry logging provider, ASP.NET Core, HttpClient and runtime instrumentation, OTLP export, plus
 /// Serilog writing compact JSON to a file). <c>sigcerh</c>: <c>AddSigcerhTelemetry()</c> with every signal on.
 /// <c>report</c> turns the load script's raw results into the tables and the plot.
@@ -31,9 +33,9 @@ public static class Program
             return Report.Run(args[1..]);
         }
 
-        if (mode is not ("bare" or "peer" or "sigcerh"))
+        if (mode is not ("bare" or "floor" or "peer" or "sigcerh"))
         {
-            await Console.Error.WriteLineAsync("usage: LoadService bare|peer|sigcerh | report <results.tsv> <out-dir>").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: LoadService bare|floor|peer|sigcerh | report <results.tsv> <out-dir>").ConfigureAwait(false);
             return 2;
         }
 
@@ -54,6 +56,11 @@ public static class Program
         {
             case "bare":
                 builder.Logging.ClearProviders();
+                break;
+            case "floor":
+                // Spans are sampled and recorded (the default sampler) but go nowhere: only the span's own cost remains.
+                builder.Logging.ClearProviders();
+                builder.Services.AddOpenTelemetry().WithTracing(t => t.AddAspNetCoreInstrumentation());
                 break;
             case "peer":
                 AddPeerTelemetry(builder, logDir);
