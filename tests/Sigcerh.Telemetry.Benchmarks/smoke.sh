@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI smoke of the performance benchmarks, so they never rot: builds the micro benchmarks and runs each once
-# (BenchmarkDotNet's dry job, seconds), then a few-second load run of the three service builds, the startup probe
+# (BenchmarkDotNet's dry job, seconds), then a few-second load run of the four service builds, the startup probe
 # and a short collector outage. Exits non-zero when anything fails. The full runs stay out of CI (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
