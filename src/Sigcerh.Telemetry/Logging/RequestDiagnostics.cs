@@ -22,15 +22,16 @@ internal sealed class RequestDiagnostics
                 return;
             }
 
-            var i = _properties.FindIndex(p => p.Name == property.Name);
-            if (i >= 0)
+            for (var i = 0; i < _properties.Count; i++)
             {
-                _properties[i] = property;
+                if (_properties[i].Name == property.Name)
+                {
+                    _properties[i] = property;
+                    return;
+                }
             }
-            else
-            {
-                _properties.Add(property);
-            }
+
+            _properties.Add(property);
         }
     }
 

@@ -122,7 +122,8 @@ public sealed class RequestLoggingTests
                 a.MapGet("/tramites/{id}", (int id, Serilog.IDiagnosticContext diag) =>
                 {
                     diag.Set("TramiteTipo", "constancia");
-                    diag.Set("Intentos", 3);
+                    diag.Set("Intentos", 2);
+                    diag.Set("Intentos", 3); // a second Set of the same name replaces the first
                     return Results.Ok(id);
                 });
                 a.MapGet("/anidado", async (Serilog.IDiagnosticContext diag) =>
