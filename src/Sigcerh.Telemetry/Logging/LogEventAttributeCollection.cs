@@ -64,7 +64,7 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
             }
 
             var i = 0;
-            foreach (var (name, value) in Event.Properties)
+            foreach (var (name, value) in LogEventProperties.Of(Event))
             {
                 if (!IsSkipped(name) && i++ == index)
                 {
@@ -107,7 +107,7 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        foreach (var (name, value) in Event.Properties)
+        foreach (var (name, value) in LogEventProperties.Of(Event))
         {
             if (!IsSkipped(name))
             {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Serilog.Core;
 using Serilog.Events;
@@ -52,7 +51,7 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Logger logg
         var elapsed = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 4);
         var activity = Activity.Current;
         Exception? collectedException = null;
-        var collected = RequestDiagnosticContext.Collected(ctx.Features.Get<IHttpActivityFeature>()?.Activity ?? activity)?.Complete(out collectedException);
+        var collected = RequestDiagnosticContext.Collected(activity)?.Complete(out collectedException);
         var properties = new Dictionary<string, LogEventPropertyValue>(5 + (collected?.Count ?? 0), StringComparer.Ordinal)
         {
             ["RequestMethod"] = Cached(ctx.Request.Method),
