@@ -8,8 +8,9 @@ namespace Sigcerh.Telemetry.Logging;
 
 /// <summary>
 /// Compact JSON to stdout without a string per event: events are formatted into one reused buffer and written in whole
-/// lines when the writer's queue runs empty (or the buffer fills). Serilog's console sink builds a StringWriter and a
-/// string per event, about 3 KB per request in the load benchmark; this sink allocates nothing once warm.
+/// lines, as UTF-8 in one write, when the writer's queue runs empty (or the buffer fills). Serilog's console sink builds a
+/// StringWriter and a string per event; <c>Console.Out</c> itself flushes every 256 characters, so a 32 KB batch
+/// written through it took about 130 system calls. This sink allocates nothing once warm and makes one call per batch.
 /// Runs on the background log writer's single thread; the lock only guards against a concurrent dispose.
 /// </summary>
 internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
@@ -18,19 +19,23 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
 
     private readonly ITextFormatter _formatter;
     private readonly Func<int> _pending;
-    private readonly Func<TextWriter> _output;
+    private readonly Stream _output;
+    private readonly bool _isStdout;
     private readonly StringBuilder _batch = new(FlushThreshold * 2);
     private readonly StringWriter _writer;
+    private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetEncoder();
     private readonly Lock _gate = new();
+    private byte[] _bytes = new byte[FlushThreshold * 3];
 
     /// <param name="formatter">The event formatter (compact JSON).</param>
     /// <param name="pending">Events still queued for this writer; the buffer is flushed when it reaches 0.</param>
-    /// <param name="output">The output, read at every flush so <c>Console.SetOut</c> keeps working; defaults to <c>Console.Out</c>.</param>
-    public BatchedConsoleSink(ITextFormatter formatter, Func<int> pending, Func<TextWriter>? output = null)
+    /// <param name="output">Where the UTF-8 lines go; the process's standard output when null.</param>
+    public BatchedConsoleSink(ITextFormatter formatter, Func<int> pending, Stream? output = null)
     {
         _formatter = formatter;
         _pending = pending;
-        _output = output ?? (static () => Console.Out);
+        _isStdout = output is null;
+        _output = output ?? Console.OpenStandardOutput();
         _writer = new StringWriter(_batch, CultureInfo.InvariantCulture);
     }
 
@@ -62,6 +67,10 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
         lock (_gate)
         {
             FlushLocked();
+            if (_isStdout)
+            {
+                _output.Dispose();
+            }
         }
     }
 
@@ -72,9 +81,40 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
             return;
         }
 
-        var output = _output();
-        output.Write(_batch);
-        output.Flush();
-        _batch.Clear();
+        try
+        {
+            var length = 0;
+            foreach (var chunk in _batch.GetChunks())
+            {
+                var max = Encoding.UTF8.GetMaxByteCount(chunk.Length);
+                if (_bytes.Length - length < max)
+                {
+                    Array.Resize(ref _bytes, length + max);
+                }
+
+                length += _encoder.GetBytes(chunk.Span, _bytes.AsSpan(length), flush: false);
+            }
+
+            length += _encoder.GetBytes([], _bytes.AsSpan(length), flush: true);
+            if (_isStdout)
+            {
+                // Console.Out's writer locks itself for each write and flushes after it: holding the same lock keeps an
+                // application's Console.WriteLine from landing inside one of these lines.
+                lock (Console.Out)
+                {
+                    _output.Write(_bytes, 0, length);
+                }
+            }
+            else
+            {
+                _output.Write(_bytes, 0, length);
+            }
+        }
+        finally
+        {
+            // A broken stdout loses this batch (Serilog's SelfLog reports it) instead of growing the buffer forever.
+            _batch.Clear();
+            _encoder.Reset();
+        }
     }
 }

@@ -20,9 +20,9 @@ public sealed class BatchedConsoleSinkTests
     [Fact]
     public void Events_are_held_while_more_are_queued_and_written_as_whole_json_lines_in_order_when_the_queue_drains()
     {
-        var output = new StringWriter();
+        var output = new RecordingStream();
         var pending = 3;
-        using var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => pending, () => output);
+        using var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => pending, output);
 
         for (var i = 1; i <= 3; i++)
         {
@@ -30,12 +30,13 @@ public sealed class BatchedConsoleSinkTests
             sink.Emit(Event(1_000_000 + i));
             if (pending > 0)
             {
-                Assert.Equal(string.Empty, output.ToString());
+                Assert.Equal(string.Empty, output.Text);
             }
         }
 
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
+        Assert.Equal(1, output.Writes);
         for (var i = 0; i < 3; i++)
         {
             using var doc = JsonDocument.Parse(lines[i]);
@@ -47,19 +48,19 @@ public sealed class BatchedConsoleSinkTests
     [Fact]
     public void A_full_buffer_is_written_even_while_events_keep_arriving_and_dispose_writes_the_rest()
     {
-        var output = new StringWriter();
-        var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => 1, () => output);
+        var output = new RecordingStream();
+        var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => 1, output);
         var emitted = 0;
-        while (output.GetStringBuilder().Length == 0 && emitted < 10_000)
+        while (output.Length == 0 && emitted < 10_000)
         {
             sink.Emit(Event(emitted++));
         }
 
-        Assert.True(output.GetStringBuilder().Length > 0, "the buffer was never flushed while the queue stayed busy");
+        Assert.True(output.Length > 0, "the buffer was never flushed while the queue stayed busy");
         Assert.True(emitted < 10_000);
         sink.Emit(Event(emitted++));
         sink.Dispose();
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(emitted, lines.Length);
         Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
     }
@@ -67,20 +68,20 @@ public sealed class BatchedConsoleSinkTests
     [Fact]
     public void A_formatter_failure_leaves_no_half_line_behind()
     {
-        var output = new StringWriter();
+        var output = new RecordingStream();
         var pending = 1;
-        using var sink = new BatchedConsoleSink(new ThrowingAfterWriteFormatter(), () => pending, () => output);
+        using var sink = new BatchedConsoleSink(new ThrowingAfterWriteFormatter(), () => pending, output);
         Assert.Throws<InvalidOperationException>(() => sink.Emit(Event(1)));
         pending = 0;
         sink.Dispose();
-        Assert.Equal(string.Empty, output.ToString());
+        Assert.Equal(string.Empty, output.Text);
     }
 
     [Fact]
     public void Once_warm_an_event_costs_no_allocation_beyond_the_formatter()
     {
-        var output = new StringWriter(new System.Text.StringBuilder(1 << 20));
-        using var sink = new BatchedConsoleSink(new NoAllocFormatter(), () => 1, () => output);
+        var output = new MemoryStream(1 << 20);
+        using var sink = new BatchedConsoleSink(new NoAllocFormatter(), () => 1, output);
         var e = Event(1);
         for (var i = 0; i < 100; i++)
         {
@@ -94,6 +95,61 @@ public sealed class BatchedConsoleSinkTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Non_ascii_text_with_astral_characters_reaches_the_output_as_utf8_across_buffer_chunks()
+    {
+        var output = new RecordingStream();
+        var pending = 1;
+        using var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => pending, output);
+        var name = string.Concat(Enumerable.Repeat("Ñandú 𝄞 señorita ", 3000));
+        sink.Emit(new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, Template, [new LogEventProperty("ExpedienteId", new ScalarValue(name))]));
+        pending = 0;
+        sink.Emit(Event(2));
+
+        var lines = output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var doc = JsonDocument.Parse(lines[0]);
+        Assert.Equal(name, doc.RootElement.GetProperty("ExpedienteId").GetString());
+    }
+
+    [Fact]
+    public void A_failing_output_loses_that_batch_only_and_the_buffer_does_not_grow()
+    {
+        var output = new RecordingStream { FailNext = true };
+        var pending = 0;
+        using var sink = new BatchedConsoleSink(new CompactJsonFormatter(), () => pending, output);
+
+        Assert.Throws<IOException>(() => sink.Emit(Event(1)));
+        sink.Emit(Event(2));
+
+        var lines = output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var only = Assert.Single(lines);
+        using var doc = JsonDocument.Parse(only);
+        Assert.Equal(2, doc.RootElement.GetProperty("ExpedienteId").GetInt32());
+    }
+
+    /// <summary>Counts write calls, so a test can see that one batch is one write; can fail once like a closed pipe.</summary>
+    private sealed class RecordingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public bool FailNext { get; set; }
+
+        public string Text => System.Text.Encoding.UTF8.GetString(ToArray());
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new IOException("Broken pipe");
+            }
+
+            Writes++;
+            base.Write(buffer, offset, count);
+        }
     }
 
     private sealed class ThrowingAfterWriteFormatter : Serilog.Formatting.ITextFormatter
