@@ -26,6 +26,7 @@ internal static class MetricsRegistration
             .AddProcessInstrumentation()
             .AddMeter("Npgsql", TelemetryDropCounter.MeterName, SigcerhMetrics.MeterName)
             .SetExemplarFilter(ExemplarFilterType.TraceBased)
+            .AddView(CardinalityLimits.For)
             .Deferred((sp, builder) =>
             {
                 var o = sp.GetRequiredService<IOptions<SigcerhTelemetryOptions>>().Value;

@@ -34,7 +34,8 @@ internal sealed partial class PiiRedactor
     private PiiRedactor(SigcerhRedactionOptions o)
     {
         _mode = RedactionOptionsValidator.ParseMode(o.Mode) ?? RedactionMode.Mask;
-        _hashKey = string.IsNullOrEmpty(o.HashKey) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(o.HashKey);
+        // Only the hash mode needs a key; a random one would load the crypto library at startup for nothing.
+        _hashKey = _mode != RedactionMode.Hash ? [] : string.IsNullOrEmpty(o.HashKey) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(o.HashKey);
         _allowed = BuiltInAllowed.Concat(o.AllowedProperties).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
         var rules = new List<PiiRule>
