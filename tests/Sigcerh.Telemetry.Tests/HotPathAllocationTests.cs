@@ -31,6 +31,8 @@ public sealed class HotPathAllocationTests
         return builder.Build();
     }
 
+    // The least of three rounds: a per-call allocation shows in every round, while a listener that another test's
+    // host attaches to the same meter name mid-round allocates once, for its first sight of a tag set.
     private static long AllocatedBy(Action action, int times)
     {
         for (var i = 0; i < 200; i++)
@@ -38,13 +40,19 @@ public sealed class HotPathAllocationTests
             action();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < times; i++)
+        var least = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            action();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < times; i++)
+            {
+                action();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     [Fact]

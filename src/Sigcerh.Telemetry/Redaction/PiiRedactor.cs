@@ -66,9 +66,10 @@ internal sealed partial class PiiRedactor
     /// <summary>Returns the same instance when nothing was masked, so clean values cost no allocation.</summary>
     public string Redact(string value)
     {
-        // Cheap pre-filter: every built-in digit rule needs at least 8 digits, emails need '@' (or its URL escape).
+        // Cheap pre-filter: every built-in digit rule needs 8 digits in a row (single spaces or dashes allowed between
+        // them, as in "987 654 321"), emails need '@' (or its URL escape). Addresses and ports ("127.0.0.1:25432") pass.
         var email = value.Contains('@') || value.Contains("%40", StringComparison.Ordinal);
-        var digits = HasAtLeastDigits(value, 8);
+        var digits = HasDigitRun(value, 8);
         if (!email && !digits && !_hasCustom)
         {
             return value;
@@ -214,19 +215,39 @@ internal sealed partial class PiiRedactor
         return Convert.ToHexStringLower(mac, 0, 6);
     }
 
-    private static bool HasAtLeastDigits(string value, int count)
+    /// <summary>True when <paramref name="value"/> holds <paramref name="count"/> digits in a row, counting across
+    /// single spaces or dashes between digits.</summary>
+    internal static bool HasDigitRun(string value, int count)
     {
         var span = value.AsSpan();
-        var n = 0;
         int i;
         while ((i = span.IndexOfAnyInRange('0', '9')) >= 0)
         {
-            if (++n >= count)
+            span = span[i..];
+            var n = 0;
+            var j = 0;
+            while (j < span.Length)
             {
-                return true;
+                if (char.IsAsciiDigit(span[j]))
+                {
+                    if (++n >= count)
+                    {
+                        return true;
+                    }
+
+                    j++;
+                }
+                else if (span[j] is ' ' or '-' && j + 1 < span.Length && char.IsAsciiDigit(span[j + 1]))
+                {
+                    j++;
+                }
+                else
+                {
+                    break;
+                }
             }
 
-            span = span[(i + 1)..];
+            span = span[j..];
         }
 
         return false;

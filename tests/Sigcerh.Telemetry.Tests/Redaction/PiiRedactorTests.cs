@@ -32,6 +32,28 @@ public sealed class PiiRedactorTests
     }
 
     [Theory]
+    [InlineData("Host=127.0.0.1;Port=25432;Username=postgres", false)]
+    [InlineData("10.20.30.40:5432 at 12:30:45.123", false)]
+    [InlineData("45678912", true)]
+    [InlineData("987 654 321", true)]
+    [InlineData("4111-1111-1111-1111", true)]
+    [InlineData("1234 5678", true)]
+    [InlineData("1234  5678", false)]
+    [InlineData("1234--5678", false)]
+    [InlineData("1234567", false)]
+    public void The_digit_pre_filter_needs_eight_digits_in_a_row_with_at_most_single_spaces_or_dashes_between(string value, bool run)
+    {
+        Assert.Equal(run, PiiRedactor.HasDigitRun(value, 8));
+    }
+
+    [Fact]
+    public void Personal_data_after_addresses_and_ports_is_still_masked()
+    {
+        var redacted = Default.Redact("Host=10.0.0.12;Port=5432 usuario con DNI 45678912 desde 192.168.1.20:443");
+        Assert.Equal("Host=10.0.0.12;Port=5432 usuario con DNI ***912 desde 192.168.1.20:443", redacted);
+    }
+
+    [Theory]
     [InlineData("Solicitud creada para DNI 45678912", "Solicitud creada para DNI ***912")]
     [InlineData("celular 987 654 321.", "celular ***321.")]
     [InlineData("correo maria.quispe@gmail.com", "correo ***com")]
