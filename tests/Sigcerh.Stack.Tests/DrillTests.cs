@@ -129,12 +129,16 @@ public sealed class DrillTests : IDisposable
             () => prometheus.Output + alertmanager.Output);
         Assert.Equal("criticas", resolved.GetProperty("receiver").GetString());
 
-        // Inhibition in the same live Alertmanager: a critical disk alert mutes the warning on the same mount point.
+        // Inhibition in the same live Alertmanager: a critical alert mutes the warning of the same component and target
+        // (disk on the same mount point, certificate on the same URL), not the warning of another target.
         var amBase = new Uri($"http://127.0.0.1:{amPort}");
         var body = """
             [{"labels":{"alertname":"SigcerhDiskCritical","severity":"critical","component":"disk","host_name":"srv","mountpoint":"/"}},
              {"labels":{"alertname":"SigcerhDiskHigh","severity":"warning","component":"disk","host_name":"srv","mountpoint":"/"}},
-             {"labels":{"alertname":"SigcerhDiskHigh","severity":"warning","component":"disk","host_name":"srv","mountpoint":"/backups"}}]
+             {"labels":{"alertname":"SigcerhDiskHigh","severity":"warning","component":"disk","host_name":"srv","mountpoint":"/backups"}},
+             {"labels":{"alertname":"SigcerhCertificateCritical","severity":"critical","component":"certificate","source":"uptime","http_url":"https://certificados.ugel.gob.pe"}},
+             {"labels":{"alertname":"SigcerhCertificateExpiring","severity":"warning","component":"certificate","source":"uptime","http_url":"https://certificados.ugel.gob.pe"}},
+             {"labels":{"alertname":"SigcerhCertificateExpiring","severity":"warning","component":"certificate","source":"uptime","http_url":"https://monitoreo.ugel.gob.pe"}}]
             """;
         using (var post = await Http.PostAsync(new Uri(amBase, "/api/v2/alerts"), new StringContent(body, Encoding.UTF8, "application/json")))
         {
@@ -145,17 +149,18 @@ public sealed class DrillTests : IDisposable
         while (true)
         {
             using var doc = JsonDocument.Parse(await Http.GetStringAsync(new Uri(amBase, "/api/v2/alerts")));
-            var disk = doc.RootElement.EnumerateArray()
-                .Where(a => a.GetProperty("labels").GetProperty("alertname").GetString() == "SigcerhDiskHigh")
-                .ToDictionary(a => a.GetProperty("labels").GetProperty("mountpoint").GetString()!,
+            var warnings = doc.RootElement.EnumerateArray()
+                .Where(a => a.GetProperty("labels").GetProperty("severity").GetString() == "warning")
+                .ToDictionary(a => a.GetProperty("labels").TryGetProperty("mountpoint", out var m) ? m.GetString()! : a.GetProperty("labels").GetProperty("http_url").GetString()!,
                               a => a.GetProperty("status").GetProperty("inhibitedBy").GetArrayLength());
-            if (disk.Count == 2 && disk["/"] > 0)
+            if (warnings.Count == 4 && warnings["/"] > 0 && warnings["https://certificados.ugel.gob.pe"] > 0)
             {
-                Assert.Equal(0, disk["/backups"]);
+                Assert.Equal(0, warnings["/backups"]);
+                Assert.Equal(0, warnings["https://monitoreo.ugel.gob.pe"]);
                 break;
             }
 
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), "DiskHigh on / was not inhibited by DiskCritical");
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), "the warnings on / and on the certificate URL were not inhibited by their critical alerts");
             await Task.Delay(300);
         }
 
