@@ -315,6 +315,9 @@ public sealed class RuleTests
                 Assert.DoesNotContain(fn, text, StringComparison.Ordinal);
             }
 
+            // Template functions added after 2.42 (toDuration and now in 3.6, urlQueryEscape in 3.8).
+            Assert.DoesNotMatch(@"\{\{[^}]*\b(toDuration|now|urlQueryEscape)\b", text);
+
             foreach (var g in Stack.LoadYaml(f).Seq("groups").Cast<YamlMappingNode>())
             {
                 Assert.Null(g.Get("query_offset"));
