@@ -94,8 +94,6 @@ internal static class PromqlText
         return result;
     }
 
-    public static int CountWindows(string text) => Window.Matches(text).Count;
-
     /// <summary>The PromQL strings of `query "..."` calls in an alert template.</summary>
     public static IEnumerable<string> AnnotationQueries(string template) =>
         AnnotationQuery.Matches(template).Select(m => Regex.Unescape(m.Groups["q"].Value));
