@@ -39,7 +39,7 @@ public sealed partial class ConsumerTests
             var app = Path.Combine(work, "ConsumerApp");
             var create = await RunAsync(work, ["dotnet", "new", "web", "-o", app, "-n", "ConsumerApp", "--no-restore"]);
             Assert.True(create.ExitCode == 0, create.Output);
-            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), ConsumerNuGetConfig(feed));
+            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), ConsumerNuGetConfig(feed, await MachinePackagesFolderAsync()));
             await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), readme.QuickStartCode);
             await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), readme.QuickStartSettings);
 
@@ -137,13 +137,13 @@ public sealed partial class ConsumerTests
     /// come from the machine's packages folder, which the repo's own restore filled: the restore needs no network, and
     /// no other copy of Sigcerh.Telemetry can be picked up.
     /// </summary>
-    private static string ConsumerNuGetConfig(string feed) => $"""
+    private static string ConsumerNuGetConfig(string feed, string machinePackages) => $"""
         <?xml version="1.0" encoding="utf-8"?>
         <configuration>
           <packageSources>
             <clear />
             <add key="sigcerh-local" value="{feed}" />
-            <add key="machine-packages" value="{MachinePackagesFolder()}" />
+            <add key="machine-packages" value="{machinePackages}" />
           </packageSources>
           <packageSourceMapping>
             <packageSource key="sigcerh-local">
@@ -156,10 +156,14 @@ public sealed partial class ConsumerTests
         </configuration>
         """;
 
-    private static string MachinePackagesFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    private static async Task<string> MachinePackagesFolderAsync()
+    {
+        // Where this machine's restores put packages, whatever NUGET_PACKAGES or a NuGet.Config says.
+        var locals = await ProcessRunner.RunAsync("dotnet", ["nuget", "locals", "global-packages", "--list"], timeout: CommandTimeout);
+        var match = Regex.Match(locals.StdOut, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline);
+        Assert.True(locals.ExitCode == 0 && match.Success, locals.Output);
+        return match.Groups[1].Value;
+    }
 
     private static async Task CopyWorkingTreeAsync(string from, string to)
     {
