@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Sigcerh.Telemetry;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Adds SIGCERH telemetry to a host application builder, such as <c>WebApplication.CreateBuilder()</c>.</summary>
+/// <summary>
+/// Adds SIGCERH telemetry to a host application builder, such as <c>WebApplication.CreateBuilder()</c>. It lives in
+/// <c>Microsoft.Extensions.Hosting</c>, beside <see cref="IHostApplicationBuilder"/>, as the framework's own extensions do.
+/// </summary>
 public static class SigcerhTelemetryHostApplicationBuilderExtensions
 {
     /// <summary>Same as <c>builder.Services.AddSigcerhTelemetry(configure)</c>.</summary>

@@ -24,7 +24,7 @@ public sealed class SigcerhTelemetryOptions
     /// <summary>Extra resource attributes, merged with <c>OTEL_RESOURCE_ATTRIBUTES</c>.</summary>
     public Dictionary<string, string> ResourceAttributes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Adds the request-logging and health middleware through an <c>IStartupFilter</c>. Switch off to place them yourself.</summary>
+    /// <summary>Adds the request-logging and health middleware through an <c>IStartupFilter</c>. Switch off to place them yourself with <c>UseSigcerhRequestLogging()</c> and <c>MapSigcerhHealth()</c>.</summary>
     public bool UseStartupFilter { get; set; } = true;
 
     /// <summary>Console and file logging.</summary>

@@ -10,7 +10,7 @@ namespace Sigcerh.Telemetry.Export;
 internal sealed class TelemetryDropCounter
 {
     public const string InstrumentName = "sigcerh.telemetry.dropped";
-    public const string MeterName = "Sigcerh";
+    public const string MeterName = Metrics.SelfTelemetryMeter.Name;
 
     private readonly ConcurrentDictionary<string, long> _counted = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(string Signal, Func<long> Read)> _sources = [];

@@ -7,14 +7,15 @@ using Sigcerh.Telemetry.Logging;
 namespace Sigcerh.Telemetry.Hosting;
 
 /// <summary>Puts request logging and the health endpoints first in the pipeline, so Program.cs needs no extra call.</summary>
-internal sealed class SigcerhStartupFilter(IOptions<SigcerhTelemetryOptions> options) : IStartupFilter
+internal sealed class SigcerhStartupFilter(IOptions<SigcerhTelemetryOptions> options, MiddlewarePlacement placement) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         var o = options.Value;
         if (o.UseStartupFilter)
         {
-            if (o.Logging.RequestLogging)
+            // An explicit UseSigcerhRequestLogging() owns the position; a second middleware would log each request twice.
+            if (o.Logging.RequestLogging && !placement.RequestLoggingPlaced)
             {
                 app.UseSigcerhRequestLogging(o);
             }

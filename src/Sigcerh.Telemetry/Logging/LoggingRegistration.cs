@@ -21,6 +21,7 @@ internal static class LoggingRegistration
         services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(
             sp => new SerilogLoggerFactory(sp.GetRequiredService<SigcerhLogPipeline>().Logger, dispose: false)));
         services.TryAddSingleton<IDiagnosticContext>(sp => new RequestDiagnosticContext(sp.GetRequiredService<SigcerhLogPipeline>().Logger));
+        services.TryAddSingleton<MiddlewarePlacement>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SigcerhStartupFilter>());
         return services;
     }

@@ -7,7 +7,7 @@ namespace Sigcerh.Telemetry.Metrics;
 /// <summary>
 /// Sizes the point table of each metric stream. The SDK allocates a stream's whole table (2,000 points by default)
 /// when the instrument is published, before any measurement: for the ~65 instruments of a SIGCERH service that was
-/// about 6 MiB and 40 ms of startup, nearly all of it for runtime, process, Kestrel and Npgsql instruments that hold a
+/// about 6 MiB and 40 ms of startup, nearly all of it for runtime, Kestrel and Npgsql instruments that hold a
 /// handful of series each. Those get a small table; HTTP, routing, business and application meters keep the default.
 /// A stream that outgrows its table keeps counting in one overflow series (<c>otel.metric.overflow=true</c>).
 /// </summary>
@@ -22,7 +22,7 @@ internal static class CardinalityLimits
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.MemoryPool",
         "System.Net.NameResolution",
-        "OpenTelemetry.Instrumentation.Process",
+        SelfTelemetryMeter.Name,
         "Npgsql");
 
     private static readonly MetricStreamConfiguration Small = new() { CardinalityLimit = Infrastructure };

@@ -8,7 +8,11 @@ using Sigcerh.Telemetry.Hosting;
 
 namespace Sigcerh.Telemetry.Metrics;
 
-/// <summary>The metrics step: ASP.NET Core, Kestrel, HttpClient, runtime, process, Npgsql and SIGCERH meters over OTLP.</summary>
+/// <summary>
+/// The metrics step: ASP.NET Core, Kestrel, HttpClient, runtime, Npgsql and SIGCERH meters over OTLP. On .NET 9+ the
+/// runtime instrumentation enables the built-in <c>System.Runtime</c> meter, which also carries the process CPU time,
+/// CPU count and working set, so no (prerelease) process instrumentation is needed.
+/// </summary>
 internal static class MetricsRegistration
 {
     public static IServiceCollection AddSigcerhMetrics(this IServiceCollection services)
@@ -23,8 +27,7 @@ internal static class MetricsRegistration
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
             .AddRuntimeInstrumentation()
-            .AddProcessInstrumentation()
-            .AddMeter("Npgsql", TelemetryDropCounter.MeterName, SigcerhMetrics.MeterName)
+            .AddMeter("Npgsql", SelfTelemetryMeter.Name, SigcerhMetrics.MeterName)
             .SetExemplarFilter(ExemplarFilterType.TraceBased)
             .AddView(CardinalityLimits.For)
             .Deferred((sp, builder) =>

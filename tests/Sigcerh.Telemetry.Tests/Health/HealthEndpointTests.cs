@@ -178,7 +178,7 @@ public class HealthEndpointTests
     public async Task Each_check_status_is_exported_as_sigcerh_health_status()
     {
         await using var app = await TestApp.StartAsync(Config(("SigcerhTelemetry:Health:BackgroundIntervalSeconds", "0")), Probes(disk: 85, memory: 99));
-        using var collector = new MetricCollector<double>(app.Services.GetRequiredService<IMeterFactory>(), "Sigcerh", HealthNames.MetricName);
+        using var collector = new MetricCollector<double>(app.Services.GetRequiredService<IMeterFactory>(), "Sigcerh.Telemetry", HealthNames.MetricName);
 
         await app.Client.GetAsync(new Uri("/health", UriKind.Relative));
         collector.RecordObservableInstruments();
@@ -196,7 +196,7 @@ public class HealthEndpointTests
     public async Task Background_monitor_keeps_the_metric_current_without_probes()
     {
         await using var app = await TestApp.StartAsync(Config(("SigcerhTelemetry:Health:BackgroundIntervalSeconds", "1")), Probes(memory: 99));
-        using var collector = new MetricCollector<double>(app.Services.GetRequiredService<IMeterFactory>(), "Sigcerh", HealthNames.MetricName);
+        using var collector = new MetricCollector<double>(app.Services.GetRequiredService<IMeterFactory>(), "Sigcerh.Telemetry", HealthNames.MetricName);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         double? memory = null;
