@@ -102,6 +102,7 @@ sigcerh_backup_last_failure_info{reason=\"$reason\"} 1
     if [[ -n $last_success ]]; then
         gauges+=("sigcerh_backup_last_success_timestamp_seconds $last_success")
     fi
+    [[ -n $reason ]] && gauges+=("sigcerh_backup_last_failure_info 1 reason=$reason")
     push_otlp_gauges "${gauges[@]}"
 }
 

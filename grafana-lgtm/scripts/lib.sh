@@ -204,12 +204,16 @@ push_otlp_gauges() {
         info "WARNING: curl not found; skipping the OTLP push"
         return 0
     fi
-    local ts_nano metrics="" pair name value sep=""
+    local ts_nano metrics="" pair name value attr attrs sep=""
     ts_nano="$(now_epoch)000000000"
     for pair in "$@"; do
-        name=${pair%% *}
-        value=${pair#* }
-        metrics+="$sep{\"name\":\"$name\",\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":\"$ts_nano\",\"asDouble\":$value}]}}"
+        # "name value" or "name value key=text" (one attribute, which Prometheus shows as a label).
+        read -r name value attr <<<"$pair"
+        attrs=""
+        if [[ -n $attr ]]; then
+            attrs=",\"attributes\":[{\"key\":\"$(json_escape "${attr%%=*}")\",\"value\":{\"stringValue\":\"$(json_escape "${attr#*=}")\"}}]"
+        fi
+        metrics+="$sep{\"name\":\"$name\",\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":\"$ts_nano\",\"asDouble\":$value$attrs}]}}"
         sep=","
     done
     local body

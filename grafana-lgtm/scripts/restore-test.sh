@@ -107,6 +107,7 @@ sigcerh_restore_test_last_failure_info{reason=\"$reason\"} 1
     local gauges=("sigcerh_restore_test_last_status $status" "sigcerh_restore_test_last_run_timestamp_seconds $RUN_EPOCH"
         "sigcerh_restore_test_last_duration_seconds $duration")
     [[ -n $last_success ]] && gauges+=("sigcerh_restore_test_last_success_timestamp_seconds $last_success")
+    [[ -n $reason ]] && gauges+=("sigcerh_restore_test_last_failure_info 1 reason=$reason")
     push_otlp_gauges "${gauges[@]}"
 }
 
