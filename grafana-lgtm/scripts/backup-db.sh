@@ -55,7 +55,7 @@ setting_path BACKUP_DIR /var/backups/sigcerh
 setting_int BACKUP_KEEP_DAILY 7 1 100000
 setting_int BACKUP_KEEP_WEEKLY 4 0 100000
 setting_int BACKUP_KEEP_MONTHLY 6 0 100000
-setting_int BACKUP_MIN_FREE_MB 200 0 100000000
+setting_int BACKUP_MIN_FREE_MB 200 0 999999999
 setting_int BACKUP_COMPRESS 6 0 9
 setting_int BACKUP_LOCK_WAIT_SECONDS 600 1 86400
 setting_path SIGCERH_METRICS_DIR /var/lib/sigcerh/metrics

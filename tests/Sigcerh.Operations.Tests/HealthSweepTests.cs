@@ -50,9 +50,8 @@ public sealed class HealthSweepTests(PostgresFixture pg)
         await File.WriteAllTextAsync(Path.Combine(proc, "meminfo"), "MemTotal:        8000000 kB\nMemFree:          500000 kB\nMemAvailable:     800000 kB\n");
         await File.WriteAllTextAsync(Path.Combine(proc, "stat"), "cpu  100 0 100 10000 0 0 0 0 0 0\n");
         await File.WriteAllTextAsync(Path.Combine(proc, "loadavg"), "0.10 0.20 0.30 1/100 1234\n");
-        // A fresh backup.
-        Directory.CreateDirectory(box.BackupDir);
-        await File.WriteAllTextAsync(Path.Combine(box.BackupDir, "sigcerh-sigcerh-20261129T020000Z.dump"), "dump");
+        // A fresh nightly of the swept database (with its manifest).
+        FakeNightly.Write(box.BackupDir, "postgres", DateTime.UtcNow.AddHours(-3));
 
         var env = box.Env(pg.Cluster, "postgres");
         env["SIGCERH_SWEEP_URLS"] = $"backend=http://127.0.0.1:{port}/api/health ocr=http://127.0.0.1:{port}/health frontend=http://127.0.0.1:{port}/caido";
