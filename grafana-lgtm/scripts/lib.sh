@@ -312,7 +312,7 @@ setting_path() {
     local name=$1 def=$2 raw
     raw=${!name-$def}
     if [[ -z $raw ]]; then
-        SETTING_ERRORS+=("$name is empty (unset it to use the default '$def')")
+        SETTING_ERRORS+=("$name='' is empty (unset it to use the default '$def')")
     elif [[ $raw != /* ]]; then
         SETTING_ERRORS+=("$name='$raw' is not an absolute path")
     elif [[ $raw == *[[:cntrl:]]* ]]; then
@@ -326,7 +326,7 @@ setting_text() {
     local name=$1 def=$2 raw
     raw=${!name-$def}
     if [[ -z $raw ]]; then
-        SETTING_ERRORS+=("$name is empty (unset it to use the default '$def')")
+        SETTING_ERRORS+=("$name='' is empty (unset it to use the default '$def')")
     elif [[ $raw == *[[:cntrl:]]* ]]; then
         SETTING_ERRORS+=("$name='$raw' contains control characters")
     fi

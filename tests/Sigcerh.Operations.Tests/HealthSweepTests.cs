@@ -93,4 +93,23 @@ public sealed class HealthSweepTests(PostgresFixture pg)
         Assert.Equal(2, r.ExitCode);
         Assert.Matches(@"postgresql\s+FAIL\s+not accepting connections", r.StdOut);
     }
+
+    [Fact]
+    public async Task Health_sweep_fails_the_backup_row_when_the_newest_nightly_is_72_hours_old_whatever_other_files_say()
+    {
+        using var box = new ScriptSandbox("sweep72");
+        var old = FakeNightly.Write(box.BackupDir, "sigcerh", DateTime.UtcNow.AddHours(-72));
+        // Fresher-looking files that are not nightlies: a manual copy, a future-dated name, another database's dump.
+        File.Copy(old, Path.Combine(box.BackupDir, "sigcerh-sigcerh-copia-manual.dump"));
+        File.Copy(old, Path.Combine(box.BackupDir, "sigcerh-sigcerh-20991231T020000Z.dump"));
+        FakeNightly.Write(box.BackupDir, "sigcerh_pruebas", DateTime.UtcNow.AddHours(-1));
+        var env = box.Env();
+        env["PGDATABASE"] = "sigcerh";
+
+        var r = await box.Run("health-sweep.sh", env, "--skip", "http,postgresql,disk,memory,cpu,restore_test,containers,systemd,updates,tls");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches(@"backup\s+FAIL\s+newest nightly backup is 7[12] h old", r.StdOut);
+        Assert.Contains(Path.GetFileName(old), r.StdOut, StringComparison.Ordinal);
+    }
 }
