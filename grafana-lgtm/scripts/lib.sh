@@ -112,13 +112,17 @@ log_json() {
     fi
 }
 
+# The script's own stderr, kept on fd 7: a trap that runs while a function's stderr is redirected to a file
+# (e.g. a signal during "target_restore 2>file") still reaches the operator.
+exec 7>&2
+
 # Prints a human-readable error on stderr.
 err() {
-    printf '%s: ERROR: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&2
+    printf '%s: ERROR: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&7
 }
 
 info() {
-    printf '%s: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&2
+    printf '%s: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&7
 }
 
 # Takes an exclusive, non-blocking lock on fd 9. Exits EXIT_LOCKED when another run holds it. A script that defines
