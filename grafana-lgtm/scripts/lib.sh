@@ -501,7 +501,8 @@ read_manifest() {
     while IFS= read -r line || [[ -n $line ]]; do
         [[ $line == \#* || $line != *=* ]] && continue
         key=${line%%=*}
-        [[ $key == table ]] && continue
+        # The per-table counts come last; the header is all that selection needs (cost independent of table count).
+        [[ $key == table ]] && break
         MANIFEST[$key]=${line#*=}
     done <"$file"
     [[ ${MANIFEST[format]:-} == "$MANIFEST_FORMAT" ]]
