@@ -358,6 +358,8 @@ settings_ok() {
     for e in "${SETTING_ERRORS[@]}"; do
         err "invalid setting: $e"
     done
+    # Also in the maintenance log (and Loki), so a cleanup that refused to run is visible there too.
+    log_json error "$SIGCERH_SCRIPT_NAME.config_invalid" outcome=failure reason=config errors="${SETTING_ERRORS[*]}"
     return 1
 }
 

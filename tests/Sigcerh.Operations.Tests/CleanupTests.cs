@@ -130,6 +130,7 @@ public sealed class CleanupTests
         Assert.Contains("SIGCERH_TEMP_DIRS: '/tmp' resolves to '/tmp', a system folder; refused", r.StdErr, StringComparison.Ordinal);
         Assert.Contains("SIGCERH_TEMP_DIRS: 'relative/dir' is not an absolute path", r.StdErr, StringComparison.Ordinal);
         Assert.True(File.Exists(canary), "a refused setting must stop the whole run, also for the valid folder");
+        Assert.Contains("\"reason\":\"config\"", Assert.Single(box.LogLines("clean-temp.config_invalid")), StringComparison.Ordinal);
     }
 
     private static string FakeDocker(string dir, out string callsFile)
