@@ -309,6 +309,27 @@ public sealed class CleanupSafetyTests
         Assert.True(File.Exists(f));
     }
 
+    [Fact]
+    public async Task The_example_env_file_passes_every_scripts_validation()
+    {
+        var env = PrivateMounts.DefaultsEnv();
+        env["PGPASSWORD"] = "x";
+        env["PGPORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var r = await PrivateMounts.RunAsync("""
+            export SIGCERH_ENV_FILE=$S/maintenance.env.example
+            rc=0; "$S/clean-logs.sh" --dry-run || rc=$?; echo "logs rc=$rc"
+            rc=0; "$S/clean-temp.sh" --dry-run || rc=$?; echo "temp rc=$rc"
+            rc=0; "$S/backup-db.sh" || rc=$?; echo "backup rc=$rc"
+            "$S/health-sweep.sh" --skip http,postgresql,containers,systemd,updates,tls,cpu >/dev/null || true
+            """, env);
+
+        Assert.True(r.StdOut.Contains("logs rc=0", StringComparison.Ordinal), r.Output);
+        Assert.Contains("temp rc=0", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("backup rc=1", r.StdOut, StringComparison.Ordinal); // nothing listens on PGPORT: a run failure, not a setting
+        Assert.Contains("cannot connect to PostgreSQL", r.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("invalid setting", r.StdErr, StringComparison.Ordinal);
+    }
+
     private static string Section(string output, string marker)
     {
         var start = output.IndexOf(marker + "\n", StringComparison.Ordinal);
