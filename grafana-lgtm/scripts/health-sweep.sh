@@ -4,7 +4,8 @@
 #   health-sweep.sh [--skip CHECK[,CHECK...]]
 #
 # Checks: every URL in SIGCERH_SWEEP_URLS (HTTP 2xx, slow answers, "Degraded" health bodies), PostgreSQL
-# (pg_isready, login, connections in use), disk use of SWEEP_DISK_PATHS, RAM, CPU, the age of the newest backup,
+# (pg_isready, login, connections in use), disk use of SWEEP_DISK_PATHS, RAM, CPU, the age of the newest nightly
+# backup (by its manifest: manual copies and other databases never count),
 # the last restore test, the observability containers (docker compose service state and health), failed sigcerh-*
 # systemd units, pending OS updates, and the TLS certificate of every https URL.
 # CHECK names for --skip: http, postgresql, disk, memory, cpu, backup, restore_test, containers, systemd, updates, tls.
@@ -13,7 +14,7 @@
 #
 # Configuration (defaults match the single-server layout in docs/manual-de-operaciones.md):
 #   SIGCERH_SWEEP_URLS="name=url ..."      see DEFAULT_URLS below
-#   SWEEP_TIMEOUT=30 SWEEP_RETRIES=3 SWEEP_RETRY_DELAY=2 SWEEP_SLOW_SECONDS=5
+#   SWEEP_TIMEOUT=30 SWEEP_RETRIES=3 SWEEP_RETRY_DELAY=2 SWEEP_SLOW_SECONDS=5 SWEEP_BACKUP_MAX_AGE_HOURS=26
 #   SWEEP_DISK_PATHS="/ /var/lib/docker /var/backups/sigcerh"  disk WARN 80 % / FAIL 90 %
 #   SWEEP_CONTAINERS="otel-collector loki tempo prometheus alertmanager grafana" (compose service names)
 #   RAM WARN 85 % / FAIL 95 %, CPU WARN 90 % (same thresholds as the alerts)
@@ -28,26 +29,36 @@ source "$SCRIPT_DIR/lib.sh"
 
 DEFAULT_URLS="frontend=https://certificados.ugel.gob.pe backend=http://127.0.0.1:8080/api/health ocr=http://127.0.0.1:8000/health"
 DEFAULT_URLS+=" grafana=http://127.0.0.1:3000/api/health"
-SIGCERH_SWEEP_URLS="${SIGCERH_SWEEP_URLS-$DEFAULT_URLS}"
-SWEEP_TIMEOUT="${SWEEP_TIMEOUT:-30}"
-SWEEP_RETRIES="${SWEEP_RETRIES:-3}"
-SWEEP_RETRY_DELAY="${SWEEP_RETRY_DELAY:-2}"
-SWEEP_SLOW_SECONDS="${SWEEP_SLOW_SECONDS:-5}"
-SWEEP_DISK_PATHS="${SWEEP_DISK_PATHS:-/ /var/lib/docker /var/backups/sigcerh}"
-SWEEP_PROC_DIR="${SWEEP_PROC_DIR:-/proc}"
-SWEEP_CONTAINERS="${SWEEP_CONTAINERS:-otel-collector loki tempo prometheus alertmanager grafana}"
-export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGDATABASE="${PGDATABASE:-sigcerh}"
-export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
-BACKUP_DIR="${BACKUP_DIR:-/var/backups/sigcerh}"
+setting_int SWEEP_TIMEOUT 30 1 3600
+setting_int SWEEP_RETRIES 3 1 100
+setting_int SWEEP_RETRY_DELAY 2 0 3600
+setting_int SWEEP_SLOW_SECONDS 5 1 3600
+setting_int SWEEP_BACKUP_MAX_AGE_HOURS 26 1 100000
+# Filled by setting_list through a nameref.
+# shellcheck disable=SC2034
+url_pairs=() disk_paths=() services=()
+setting_list SIGCERH_SWEEP_URLS "$DEFAULT_URLS" url_pairs
+setting_list SWEEP_DISK_PATHS "/ /var/lib/docker /var/backups/sigcerh" disk_paths
+setting_list SWEEP_CONTAINERS "otel-collector loki tempo prometheus alertmanager grafana" services
+setting_path SWEEP_PROC_DIR /proc
+setting_text PGHOST 127.0.0.1
+setting_int PGPORT 5432 1 65535
+setting_text PGUSER postgres
+setting_text PGDATABASE sigcerh
+setting_int PGCONNECT_TIMEOUT 10 1 3600
+export PGHOST PGPORT PGUSER PGDATABASE PGCONNECT_TIMEOUT
+setting_path BACKUP_DIR /var/backups/sigcerh
 SKIP=","
 
 while [[ $# -gt 0 ]]; do
     case $1 in
     --skip) SKIP+="${2:?--skip needs a list},"; shift 2 ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) err "unknown argument '$1' (see --help)"; exit "$EXIT_CONFIG" ;;
     esac
 done
+
+settings_ok || exit "$EXIT_CONFIG"
 
 ROWS=()
 N_OK=0 N_WARN=0 N_FAIL=0
@@ -99,8 +110,8 @@ check_http() {
     rm -f -- "$body" "$body.err"
 }
 
-read -r -a url_pairs <<<"$SIGCERH_SWEEP_URLS"
 if ! skipped http; then
+    ((${#url_pairs[@]} > 0)) || log_skipped http SIGCERH_SWEEP_URLS
     for pair in "${url_pairs[@]}"; do
         check_http "${pair%%=*}" "${pair#*=}"
     done
@@ -127,7 +138,7 @@ fi
 # --- disk -------------------------------------------------------------------------------------------------------------------
 if ! skipped disk; then
     declare -A seen_fs=()
-    read -r -a disk_paths <<<"$SWEEP_DISK_PATHS"
+    ((${#disk_paths[@]} > 0)) || log_skipped disk SWEEP_DISK_PATHS
     for p in "${disk_paths[@]}"; do
         [[ -e $p ]] || continue
         line=$(df -P -- "$p" | awk 'NR == 2 { gsub("%", "", $5); print $6, $5, $4 }')
@@ -167,19 +178,22 @@ if ! skipped cpu; then
 fi
 
 # --- backups ------------------------------------------------------------------------------------------------------------------
+# The newest NIGHTLY of PGDATABASE, chosen and aged by its manifest (copies and other files never count).
 if ! skipped backup; then
-    newest=""
-    for f in "$BACKUP_DIR"/sigcerh-*.dump; do
-        [[ -f $f ]] && newest=$f
-    done
-    if [[ -z $newest ]]; then
-        row backup FAIL "no backup found in $BACKUP_DIR (run backup-db.sh)"
+    nightlies=()
+    [[ -d $BACKUP_DIR ]] && list_nightlies "$BACKUP_DIR" "$PGDATABASE" "$(now_epoch)" nightlies
+    if ((${#nightlies[@]} == 0)); then
+        row backup FAIL "no nightly backup of $PGDATABASE (.dump with its .manifest) in $BACKUP_DIR; $IGNORED_DUMPS other .dump file(s) ignored (run backup-db.sh)"
     else
-        age_h=$((($(now_epoch) - $(stat -c %Y "$newest")) / 3600))
-        if ((age_h >= 26)); then
-            row backup FAIL "newest backup is ${age_h} h old: $(basename "$newest")"
+        newest=${nightlies[0]}
+        read_manifest "$newest"
+        age_s=$(($(now_epoch) - 10#${MANIFEST[end_epoch]}))
+        ((age_s < 0)) && age_s=0
+        age_h=$((age_s / 3600))
+        if ((age_s >= SWEEP_BACKUP_MAX_AGE_HOURS * 3600)); then
+            row backup FAIL "newest nightly backup is ${age_h} h old (limit ${SWEEP_BACKUP_MAX_AGE_HOURS} h): $(basename "$newest")"
         else
-            row backup OK "newest backup ${age_h} h old, $(human_bytes "$(stat -c %s "$newest")"): $(basename "$newest")"
+            row backup OK "newest nightly backup ${age_h} h old, $(human_bytes "$((10#${MANIFEST[size_bytes]}))"): $(basename "$newest")"
         fi
     fi
 fi
@@ -200,7 +214,7 @@ fi
 # --- observability containers (Prometheus, Loki, Tempo and Alertmanager are not published on the host) ------------------
 if ! skipped containers; then
     if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-        read -r -a services <<<"$SWEEP_CONTAINERS"
+        ((${#services[@]} > 0)) || log_skipped containers SWEEP_CONTAINERS
         for svc in "${services[@]}"; do
             state=$(docker ps -a --filter "label=com.docker.compose.service=$svc" --format '{{.State}}|{{.Status}}' 2>/dev/null | head -n1)
             if [[ -z $state ]]; then

@@ -29,13 +29,15 @@ load_env_file() {
 }
 load_env_file "${SIGCERH_ENV_FILE-/etc/sigcerh/maintenance.env}"
 
-SIGCERH_MAINT_LOG="${SIGCERH_MAINT_LOG:-/var/log/sigcerh/maintenance.json}"
-SIGCERH_METRICS_DIR="${SIGCERH_METRICS_DIR:-/var/lib/sigcerh/metrics}"
+# Unset means the documented default; an empty value means "no log file" (stdout only).
+SIGCERH_MAINT_LOG="${SIGCERH_MAINT_LOG-/var/log/sigcerh/maintenance.json}"
+# The metrics folder cannot be switched off: every outcome must reach the alerts (checked in require_metrics_dir).
+SIGCERH_METRICS_DIR="${SIGCERH_METRICS_DIR-/var/lib/sigcerh/metrics}"
 # The collector's OTLP/HTTP port, published on the host's loopback by grafana-lgtm/compose.yaml. Set it to an empty
 # value to disable the push (the textfile and the JSON log are always written).
 SIGCERH_OTLP_HTTP_ENDPOINT="${SIGCERH_OTLP_HTTP_ENDPOINT-http://127.0.0.1:4318}"
-SIGCERH_ENVIRONMENT="${SIGCERH_ENVIRONMENT:-production}"
-SIGCERH_LOCK_DIR="${SIGCERH_LOCK_DIR:-/run/lock}"
+SIGCERH_ENVIRONMENT="${SIGCERH_ENVIRONMENT-production}"
+SIGCERH_LOCK_DIR="${SIGCERH_LOCK_DIR-/run/lock}"
 
 # Exit codes shared by all scripts (documented in docs/backups.md).
 readonly EXIT_FAILED=1        # the task ran and failed
@@ -110,16 +112,22 @@ log_json() {
     fi
 }
 
+# The script's own stderr, kept on fd 7: a trap that runs while a function's stderr is redirected to a file
+# (e.g. a signal during "target_restore 2>file") still reaches the operator.
+exec 7>&2
+
 # Prints a human-readable error on stderr.
 err() {
-    printf '%s: ERROR: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&2
+    printf '%s: ERROR: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&7
 }
 
 info() {
-    printf '%s: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&2
+    printf '%s: %s\n' "$SIGCERH_SCRIPT_NAME" "$*" >&7
 }
 
-# Takes an exclusive, non-blocking lock on fd 9. Exits EXIT_LOCKED when another run holds it.
+# Takes an exclusive, non-blocking lock on fd 9. Exits EXIT_LOCKED when another run holds it. A script that defines
+# on_lock_held gets it called first, so a run that finds the lock held (a stuck earlier run) is recorded where the
+# alerts see it instead of exiting silently.
 acquire_lock() {
     local name=$1 file
     file="$SIGCERH_LOCK_DIR/sigcerh-$name.lock"
@@ -128,6 +136,9 @@ acquire_lock() {
     if ! flock -n 9; then
         err "another $name run is in progress (lock $file is held); nothing was changed"
         log_json error "$name.locked" outcome=locked lock_file="$file"
+        if declare -F on_lock_held >/dev/null; then
+            on_lock_held "$file"
+        fi
         exit "$EXIT_LOCKED"
     fi
 }
@@ -197,12 +208,16 @@ push_otlp_gauges() {
         info "WARNING: curl not found; skipping the OTLP push"
         return 0
     fi
-    local ts_nano metrics="" pair name value sep=""
+    local ts_nano metrics="" pair name value attr attrs sep=""
     ts_nano="$(now_epoch)000000000"
     for pair in "$@"; do
-        name=${pair%% *}
-        value=${pair#* }
-        metrics+="$sep{\"name\":\"$name\",\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":\"$ts_nano\",\"asDouble\":$value}]}}"
+        # "name value" or "name value key=text" (one attribute, which Prometheus shows as a label).
+        read -r name value attr <<<"$pair"
+        attrs=""
+        if [[ -n $attr ]]; then
+            attrs=",\"attributes\":[{\"key\":\"$(json_escape "${attr%%=*}")\",\"value\":{\"stringValue\":\"$(json_escape "${attr#*=}")\"}}]"
+        fi
+        metrics+="$sep{\"name\":\"$name\",\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":\"$ts_nano\",\"asDouble\":$value$attrs}]}}"
         sep=","
     done
     local body
@@ -258,16 +273,275 @@ human_bytes() {
     awk -v b="$1" 'BEGIN { split("B KiB MiB GiB TiB", u, " "); i = 1; while (b >= 1024 && i < 5) { b /= 1024; i++ } printf "%.1f %s", b, u[i] }'
 }
 
-# SQL that lists "schema.table|exact row count" for every ordinary user table, sorted. Tables owned by extensions
-# are skipped because pg_dump does not dump their data. Used by backup-db.sh (manifest) and restore-test.sh (check).
+# SQL that lists "exact row count|schema.table" for every ordinary user table, the name quoted as an identifier
+# (format('%I.%I'): spaces, quotes, accents and upper case survive; backslash, CR and LF escaped so it stays on one
+# line), sorted. Tables owned by extensions are skipped because pg_dump does not dump their data. Used by backup-db.sh
+# (manifest, inside the dump's snapshot) and restore-test.sh (check of the restored copy).
 row_count_sql() {
     cat <<'SQL'
-SELECT format('%s.%s', n.nspname, c.relname),
-       (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM ONLY %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
+SELECT (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM ONLY %I.%I', n.nspname, c.relname), false, true, '')))[1]::text,
+       replace(replace(replace(format('%I.%I', n.nspname, c.relname), E'\\', E'\\\\'), E'\n', E'\\n'), E'\r', E'\\r')
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind = 'r'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
- ORDER BY 1;
+ ORDER BY 2;
 SQL
+}
+
+# --- settings -------------------------------------------------------------------------------------------------------
+# Every setting is read with ${VAR-default}: UNSET means the documented default, EMPTY means "skip this step" (lists)
+# or is an error (numbers, paths). The setting_* helpers collect problems in SETTING_ERRORS; the script calls
+# settings_ok before doing anything, so a bad value exits non-zero with nothing done.
+SETTING_ERRORS=()
+
+# setting_int NAME DEFAULT MIN MAX: decimal digits only; leading zeros are read in base 10 ("08" is 8).
+setting_int() {
+    local name=$1 def=$2 min=$3 max=$4 raw value
+    raw=${!name-$def}
+    if [[ ! $raw =~ ^[0-9]{1,9}$ ]]; then
+        SETTING_ERRORS+=("$name='$raw' is not a whole number (decimal digits only)")
+        printf -v "$name" '%s' "$def"
+        return 0
+    fi
+    value=$((10#$raw))
+    if ((value < min || value > max)); then
+        SETTING_ERRORS+=("$name='$raw' is out of range (allowed $min to $max)")
+    fi
+    printf -v "$name" '%s' "$value"
+}
+
+# setting_path NAME DEFAULT: an absolute path, never empty, no control characters.
+setting_path() {
+    local name=$1 def=$2 raw
+    raw=${!name-$def}
+    if [[ -z $raw ]]; then
+        SETTING_ERRORS+=("$name='' is empty (unset it to use the default '$def')")
+    elif [[ $raw != /* ]]; then
+        SETTING_ERRORS+=("$name='$raw' is not an absolute path")
+    elif [[ $raw == *[[:cntrl:]]* ]]; then
+        SETTING_ERRORS+=("$name='$raw' contains control characters")
+    fi
+    printf -v "$name" '%s' "$raw"
+}
+
+# setting_text NAME DEFAULT: any non-empty value without control characters.
+setting_text() {
+    local name=$1 def=$2 raw
+    raw=${!name-$def}
+    if [[ -z $raw ]]; then
+        SETTING_ERRORS+=("$name='' is empty (unset it to use the default '$def')")
+    elif [[ $raw == *[[:cntrl:]]* ]]; then
+        SETTING_ERRORS+=("$name='$raw' contains control characters")
+    fi
+    printf -v "$name" '%s' "$raw"
+}
+
+# setting_list NAME DEFAULT ARRAY: splits on any whitespace (spaces, tabs, newlines) into ARRAY. An empty value gives
+# an empty array; the caller logs the skipped step with log_skipped.
+setting_list() {
+    local name=$1 def=$2 raw
+    local -n out=$3
+    raw=${!name-$def}
+    out=()
+    if [[ $raw =~ [^[:print:][:space:]] ]]; then
+        SETTING_ERRORS+=("$name='$raw' contains control characters")
+        return 0
+    fi
+    read -r -d '' -a out <<<"$raw" || true
+}
+
+# settings_ok: prints every collected problem; returns 1 when there was any.
+settings_ok() {
+    ((${#SETTING_ERRORS[@]} == 0)) && return 0
+    local e
+    for e in "${SETTING_ERRORS[@]}"; do
+        err "invalid setting: $e"
+    done
+    # Also in the maintenance log (and Loki), so a cleanup that refused to run is visible there too.
+    log_json error "$SIGCERH_SCRIPT_NAME.config_invalid" outcome=failure reason=config errors="${SETTING_ERRORS[*]}"
+    return 1
+}
+
+# log_skipped STEP VAR: an empty list setting switches a step off; say so in the log.
+log_skipped() {
+    info "$2 is empty: step '$1' skipped (unset $2 to use its default)"
+    log_json info "$SIGCERH_SCRIPT_NAME.step_skipped" step="$1" variable="$2" reason=empty_setting
+}
+
+# --- path safety ------------------------------------------------------------------------------------------------------
+# Folders no cleanup ever runs in, and that can never be an allowed prefix, whatever their spelling.
+SIGCERH_FORBIDDEN_DIRS=(/ /bin /boot /dev /etc /home /lib /lib32 /lib64 /libx32 /lost+found /media /mnt /opt /proc
+    /root /run /sbin /snap /srv /sys /tmp /usr /var /var/backups /var/cache /var/lib /var/lib/docker /var/lib/postgresql
+    /var/local /var/log /var/mail /var/opt /var/spool /var/tmp /opt/sigcerh /opt/sigcerh/app /opt/sigcerh/data
+    /opt/sigcerh/data/uploads /opt/sigcerh/telemetry)
+
+# canonical_path PATH: absolute path with ".", "..", "//" and symlinks resolved (the path need not exist).
+canonical_path() {
+    realpath -m -- "$1"
+}
+
+is_forbidden_dir() {
+    local d
+    for d in "${SIGCERH_FORBIDDEN_DIRS[@]}"; do
+        [[ $1 == "$d" ]] && return 0
+    done
+    # Top-level folders (one component) are always refused.
+    [[ $1 =~ ^/[^/]*$ ]]
+}
+
+# resolve_prefixes NAME ARRAY: canonical allowed prefixes from the list setting NAME (already split into ARRAY).
+resolve_prefixes() {
+    local name=$1 p canon
+    local -n list=$2
+    local resolved=()
+    for p in "${list[@]}"; do
+        if [[ $p != /* ]]; then
+            SETTING_ERRORS+=("$name: '$p' is not an absolute path (value '${!name-}')")
+            continue
+        fi
+        canon=$(canonical_path "$p")
+        if is_forbidden_dir "$canon"; then
+            SETTING_ERRORS+=("$name: '$p' resolves to '$canon', a system folder; it cannot be an allowed prefix")
+            continue
+        fi
+        resolved+=("$canon")
+    done
+    list=("${resolved[@]}")
+}
+
+# resolve_clean_dirs NAME DIRS PREFIXES_NAME PREFIXES: replaces DIRS with their canonical form, or records why one is
+# refused. One refused element refuses the whole setting (a one-space typo in a list must never clean a parent).
+resolve_clean_dirs() {
+    local name=$1 pname=$3 d canon p ok
+    local -n dirs=$2 prefixes=$4
+    local resolved=()
+    for d in "${dirs[@]}"; do
+        if [[ $d != /* ]]; then
+            SETTING_ERRORS+=("$name: '$d' is not an absolute path (a space inside a path splits it in two; value '${!name-}')")
+            continue
+        fi
+        canon=$(canonical_path "$d")
+        if is_forbidden_dir "$canon"; then
+            SETTING_ERRORS+=("$name: '$d' resolves to '$canon', a system folder; refused")
+            continue
+        fi
+        ok=0
+        for p in "${prefixes[@]}"; do
+            if [[ $canon == "$p" || $canon == "$p"/* ]]; then
+                ok=1
+                break
+            fi
+        done
+        if ((ok == 0)); then
+            SETTING_ERRORS+=("$name: '$d' (resolved '$canon') is outside the allowed prefixes $pname='${prefixes[*]}'; refused")
+            continue
+        fi
+        if [[ -d $canon ]] && mountpoint -q -- "$canon" 2>/dev/null; then
+            SETTING_ERRORS+=("$name: '$d' (resolved '$canon') is the root of a mounted filesystem; refused")
+            continue
+        fi
+        resolved+=("$canon")
+    done
+    dirs=("${resolved[@]}")
+}
+
+# Device:inode of every file a process holds open, in OPEN_FILES (scans /proc once; root sees every process, also
+# those in containers, because the inode is the same). OPEN_FILES_COMPLETE=0 when some processes could not be read.
+declare -A OPEN_FILES=()
+OPEN_FILES_COMPLETE=1
+load_open_files() {
+    local id
+    OPEN_FILES=()
+    while IFS= read -r -d '' id; do
+        OPEN_FILES[$id]=1
+    done < <(find -L /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -type f -printf '%D:%i\0' 2>/dev/null)
+    OPEN_FILES_COMPLETE=1
+    [[ $(id -u) == 0 ]] || OPEN_FILES_COMPLETE=0
+}
+
+# --- identifiers and names ----------------------------------------------------------------------------------------------
+# pct_encode TEXT: bytes outside [A-Za-z0-9._-] as %XX, so any database name fits on one manifest line.
+pct_encode() {
+    local LC_ALL=C s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+        [A-Za-z0-9._-]) out+=$c ;;
+        *) printf -v c '%%%02X' "'$c"; out+=$c ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# safe_file_part TEXT: a file-name-safe rendering of a database name (cosmetic only: dumps are identified by manifest).
+safe_file_part() {
+    local LC_ALL=C s=$1
+    s=${s//[!A-Za-z0-9._-]/_}
+    printf '%s' "${s:0:80}"
+}
+
+# conninfo_dbname NAME: a libpq "dbname='...'" string, so a name with '=', spaces or quotes is never parsed as options.
+conninfo_dbname() {
+    local s=$1
+    s=${s//\\/\\\\}
+    s=${s//\'/\\\'}
+    printf "dbname='%s'" "$s"
+}
+
+# --- backup manifests -------------------------------------------------------------------------------------------------
+# A nightly dump is a file X.dump with X.dump.manifest written by backup-db.sh in the same run. Only such dumps are
+# nightlies: they are what retention prunes, what the restore test picks and what the health sweep ages.
+MANIFEST_FORMAT=sigcerh-backup-manifest/1
+
+# read_manifest DUMP: loads DUMP.manifest into the associative array MANIFEST; returns 1 when it is missing or unusable.
+declare -A MANIFEST=()
+read_manifest() {
+    local file="$1.manifest" line key
+    MANIFEST=()
+    [[ -f $file && -r $file ]] || return 1
+    while IFS= read -r line || [[ -n $line ]]; do
+        [[ $line == \#* || $line != *=* ]] && continue
+        key=${line%%=*}
+        # The per-table counts come last; the header is all that selection needs (cost independent of table count).
+        [[ $key == table ]] && break
+        MANIFEST[$key]=${line#*=}
+    done <"$file"
+    [[ ${MANIFEST[format]:-} == "$MANIFEST_FORMAT" ]]
+}
+
+# is_nightly DUMP DATABASE NOW: DUMP has a manifest of a nightly of DATABASE, written for this very file, that is not
+# dated in the future and whose size matches. Sets MANIFEST.
+is_nightly() {
+    local dump=$1 db=$2 now=$3 size
+    [[ -f $dump && ! -L $dump ]] || return 1
+    read_manifest "$dump" || return 1
+    [[ ${MANIFEST[kind]:-} == nightly && ${MANIFEST[database]:-} == "$(pct_encode "$db")" ]] || return 1
+    [[ ${MANIFEST[file]:-} == "${dump##*/}" ]] || return 1
+    [[ ${MANIFEST[end_epoch]:-} =~ ^[0-9]{1,12}$ && ${MANIFEST[start_epoch]:-} =~ ^[0-9]{1,12}$ ]] || return 1
+    [[ ${MANIFEST[size_bytes]:-} =~ ^[0-9]{1,15}$ && ${MANIFEST[sha256]:-} =~ ^[0-9a-f]{64}$ ]] || return 1
+    ((10#${MANIFEST[end_epoch]} <= now + 3600)) || return 1
+    size=$(stat -c %s -- "$dump" 2>/dev/null) || return 1
+    [[ $size == "$((10#${MANIFEST[size_bytes]}))" ]]
+}
+
+# list_nightlies DIR DATABASE NOW ARRAY: the nightlies of DATABASE in DIR, newest first (by the manifest's end time).
+# IGNORED_DUMPS counts the *.dump files that are not nightlies of DATABASE (manual copies, other databases, ...).
+IGNORED_DUMPS=0
+list_nightlies() {
+    local dir=$1 db=$2 now=$3 f
+    local -n result=$4
+    local lines=()
+    result=()
+    IGNORED_DUMPS=0
+    for f in "$dir"/*.dump; do
+        [[ -e $f ]] || continue
+        if is_nightly "$f" "$db" "$now"; then
+            lines+=("$((10#${MANIFEST[end_epoch]})) $f")
+        else
+            IGNORED_DUMPS=$((IGNORED_DUMPS + 1))
+        fi
+    done
+    ((${#lines[@]} > 0)) || return 0
+    mapfile -t result < <(printf '%s\n' "${lines[@]}" | sort -k1,1nr -s | cut -d' ' -f2-)
 }

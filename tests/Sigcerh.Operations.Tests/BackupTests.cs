@@ -19,10 +19,9 @@ public sealed class BackupTests(PostgresFixture pg)
         Assert.Matches(@"^sigcerh-ops_roundtrip-\d{8}T\d{6}Z\.dump$", dump);
         Assert.DoesNotContain(box.AllBackupFiles(), f => f.StartsWith(".incomplete", StringComparison.Ordinal));
 
-        // The manifest holds the exact counts of the source.
+        // The manifest holds the exact counts of the source ("table=count|quoted name").
         var source = await pg.RowCountsAsync(db);
-        var manifest = File.ReadAllLines(Path.Combine(box.BackupDir, dump + ".counts"))
-            .Select(l => l.Split('|')).ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        var manifest = Manifest.Tables(Path.Combine(box.BackupDir, dump));
         Assert.Equal(source.OrderBy(kv => kv.Key), manifest.OrderBy(kv => kv.Key));
         Assert.Equal(1234, manifest["public.solicitudes"]);
 
@@ -54,8 +53,8 @@ public sealed class BackupTests(PostgresFixture pg)
         var db = await pg.CreateSampleDatabaseAsync("ops_mismatch");
         var env = box.Env(pg.Cluster, db);
         Assert.Equal(0, (await box.Run("backup-db.sh", env)).ExitCode);
-        var counts = Path.Combine(box.BackupDir, box.Dumps()[0] + ".counts");
-        await File.WriteAllTextAsync(counts, (await File.ReadAllTextAsync(counts)).Replace("public.solicitudes|1234", "public.solicitudes|1235", StringComparison.Ordinal));
+        var counts = Path.Combine(box.BackupDir, box.Dumps()[0] + ".manifest");
+        await File.WriteAllTextAsync(counts, (await File.ReadAllTextAsync(counts)).Replace("table=1234|public.solicitudes", "table=1235|public.solicitudes", StringComparison.Ordinal));
 
         var restore = await box.Run("restore-test.sh", env);
 
@@ -160,9 +159,7 @@ public sealed class BackupTests(PostgresFixture pg)
         var today = new DateTime(2026, 11, 29, 2, 0, 0, DateTimeKind.Utc);
         for (var i = 1; i <= 200; i++)
         {
-            var name = $"sigcerh-ops_ret-{today.AddDays(-i):yyyyMMdd'T'HHmmss'Z'}.dump";
-            await File.WriteAllTextAsync(Path.Combine(box.BackupDir, name), "old");
-            await File.WriteAllTextAsync(Path.Combine(box.BackupDir, name + ".counts"), "x|1");
+            FakeNightly.Write(box.BackupDir, "ops_ret", today.AddDays(-i));
         }
 
         var env = box.Env(pg.Cluster, db);
@@ -181,7 +178,8 @@ public sealed class BackupTests(PostgresFixture pg)
         ];
         Assert.Equal(expected.Select(d => $"sigcerh-ops_ret-{d}T020000Z.dump"), box.Dumps());
         // Companion files of pruned dumps are gone too.
-        Assert.Equal(expected.Length, Directory.GetFiles(box.BackupDir, "*.counts").Length);
+        Assert.Equal(expected.Length, Directory.GetFiles(box.BackupDir, "*.manifest").Length);
+        Assert.Equal(expected.Length, Directory.GetFiles(box.BackupDir, "*.sha256").Length);
     }
 
     [Fact]
@@ -202,7 +200,7 @@ public sealed class BackupTests(PostgresFixture pg)
         env["BACKUP_KEEP_DAILY"] = "0";
         var bad = await box.Run("backup-db.sh", env);
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("BACKUP_KEEP_DAILY must be at least 1", bad.StdErr, StringComparison.Ordinal);
+        Assert.Contains("BACKUP_KEEP_DAILY='0' is out of range", bad.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -335,7 +333,12 @@ public sealed class BackupTests(PostgresFixture pg)
             Assert.Equal(3, r.ExitCode);
             Assert.Contains("another backup run is in progress", r.StdErr, StringComparison.Ordinal);
             Assert.Equal(before, Snapshot(box));
-            Assert.Equal(promBefore, box.Prom("sigcerh_backup"));
+            // A held lock is a failed nightly (a stuck run): recorded for the alert, with the old success time kept.
+            var prom = box.Prom("sigcerh_backup");
+            Assert.Equal("0", ScriptSandbox.PromValue(prom, "sigcerh_backup_last_status"));
+            Assert.Equal("1", ScriptSandbox.PromValue(prom, "sigcerh_backup_last_failure_info{reason=\"locked\"}"));
+            Assert.Equal(ScriptSandbox.PromValue(promBefore, "sigcerh_backup_last_success_timestamp_seconds"),
+                ScriptSandbox.PromValue(prom, "sigcerh_backup_last_success_timestamp_seconds"));
         }
         finally
         {

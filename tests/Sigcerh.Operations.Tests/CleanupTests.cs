@@ -29,6 +29,8 @@ public sealed class CleanupTests
         var oldPackageRoll = Make(app, "sigcerh-backend-20261001_001.json", old);
         var todayPackage = Make(app, "sigcerh-backend-20261129.json", DateTime.UtcNow);
         var oldPostgres = Make(app, "postgresql-2026-10-01_000000.log", old);
+        // PostgreSQL's current log (newest of its series) is kept even when idle for longer than the retention.
+        var currentPostgres = Make(app, "postgresql-2026-10-02_000000.log", old.AddHours(1));
         var unrelated = Make(app, "notas.txt", old);
 
         var env = box.Env();
@@ -39,7 +41,7 @@ public sealed class CleanupTests
 
         Assert.True(r.ExitCode == 0, r.Output);
         Assert.All([oldGz, oldNumbered, oldPackage, oldPackageRoll, oldPostgres], f => Assert.False(File.Exists(f), f));
-        Assert.All([recentGz, idleLive, live, todayPackage, unrelated], f => Assert.True(File.Exists(f), f));
+        Assert.All([recentGz, idleLive, live, todayPackage, unrelated, currentPostgres], f => Assert.True(File.Exists(f), f));
         // copytruncate rotation: the live file is emptied in place, its content is in access.log-20261129.gz.
         Assert.Equal(0, new FileInfo(live).Length);
         var rotated = Path.Combine(nginx, "access.log-20261129.gz");
@@ -111,17 +113,24 @@ public sealed class CleanupTests
     }
 
     [Fact]
-    public async Task Clean_temp_refuses_unsafe_folders()
+    public async Task Clean_temp_refuses_unsafe_folders_and_then_does_nothing_at_all()
     {
         using var box = new ScriptSandbox("unsafe");
+        var ok = Path.Combine(box.Dir, "tmp");
+        Directory.CreateDirectory(ok);
+        var canary = Path.Combine(ok, "viejo.tmp");
+        File.WriteAllText(canary, "x");
+        File.SetLastWriteTimeUtc(canary, DateTime.UtcNow.AddDays(-3));
         var env = box.Env();
-        env["SIGCERH_TEMP_DIRS"] = "/ /tmp relative/dir";
+        env["SIGCERH_TEMP_DIRS"] = $"{ok} / /tmp relative/dir";
         env["SIGCERH_UPLOAD_TMP_DIRS"] = string.Empty;
-        var r = await box.Run("clean-temp.sh", env, "--dry-run");
-        Assert.Equal(0, r.ExitCode);
-        Assert.Contains("skipping unsafe folder '/'", r.StdErr, StringComparison.Ordinal);
-        Assert.Contains("skipping unsafe folder '/tmp'", r.StdErr, StringComparison.Ordinal);
-        Assert.DoesNotContain("would delete", r.StdErr, StringComparison.Ordinal);
+        var r = await box.Run("clean-temp.sh", env);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("SIGCERH_TEMP_DIRS: '/' resolves to '/', a system folder; refused", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("SIGCERH_TEMP_DIRS: '/tmp' resolves to '/tmp', a system folder; refused", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("SIGCERH_TEMP_DIRS: 'relative/dir' is not an absolute path", r.StdErr, StringComparison.Ordinal);
+        Assert.True(File.Exists(canary), "a refused setting must stop the whole run, also for the valid folder");
+        Assert.Contains("\"reason\":\"config\"", Assert.Single(box.LogLines("clean-temp.config_invalid")), StringComparison.Ordinal);
     }
 
     private static string FakeDocker(string dir, out string callsFile)

@@ -50,9 +50,8 @@ public sealed class HealthSweepTests(PostgresFixture pg)
         await File.WriteAllTextAsync(Path.Combine(proc, "meminfo"), "MemTotal:        8000000 kB\nMemFree:          500000 kB\nMemAvailable:     800000 kB\n");
         await File.WriteAllTextAsync(Path.Combine(proc, "stat"), "cpu  100 0 100 10000 0 0 0 0 0 0\n");
         await File.WriteAllTextAsync(Path.Combine(proc, "loadavg"), "0.10 0.20 0.30 1/100 1234\n");
-        // A fresh backup.
-        Directory.CreateDirectory(box.BackupDir);
-        await File.WriteAllTextAsync(Path.Combine(box.BackupDir, "sigcerh-sigcerh-20261129T020000Z.dump"), "dump");
+        // A fresh nightly of the swept database (with its manifest).
+        FakeNightly.Write(box.BackupDir, "postgres", DateTime.UtcNow.AddHours(-3));
 
         var env = box.Env(pg.Cluster, "postgres");
         env["SIGCERH_SWEEP_URLS"] = $"backend=http://127.0.0.1:{port}/api/health ocr=http://127.0.0.1:{port}/health frontend=http://127.0.0.1:{port}/caido";
@@ -93,5 +92,24 @@ public sealed class HealthSweepTests(PostgresFixture pg)
         var r = await box.Run("health-sweep.sh", env, "--skip", "updates,tls,containers,systemd,cpu,disk,memory,backup,restore_test");
         Assert.Equal(2, r.ExitCode);
         Assert.Matches(@"postgresql\s+FAIL\s+not accepting connections", r.StdOut);
+    }
+
+    [Fact]
+    public async Task Health_sweep_fails_the_backup_row_when_the_newest_nightly_is_72_hours_old_whatever_other_files_say()
+    {
+        using var box = new ScriptSandbox("sweep72");
+        var old = FakeNightly.Write(box.BackupDir, "sigcerh", DateTime.UtcNow.AddHours(-72));
+        // Fresher-looking files that are not nightlies: a manual copy, a future-dated name, another database's dump.
+        File.Copy(old, Path.Combine(box.BackupDir, "sigcerh-sigcerh-copia-manual.dump"));
+        File.Copy(old, Path.Combine(box.BackupDir, "sigcerh-sigcerh-20991231T020000Z.dump"));
+        FakeNightly.Write(box.BackupDir, "sigcerh_pruebas", DateTime.UtcNow.AddHours(-1));
+        var env = box.Env();
+        env["PGDATABASE"] = "sigcerh";
+
+        var r = await box.Run("health-sweep.sh", env, "--skip", "http,postgresql,disk,memory,cpu,restore_test,containers,systemd,updates,tls");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches(@"backup\s+FAIL\s+newest nightly backup is 7[12] h old", r.StdOut);
+        Assert.Contains(Path.GetFileName(old), r.StdOut, StringComparison.Ordinal);
     }
 }

@@ -62,6 +62,9 @@ internal sealed class ScriptSandbox : IDisposable
             ["BACKUP_MIN_FREE_MB"] = "0",
             ["HOME"] = Dir,
             ["PGPASSFILE"] = Path.Combine(Dir, "no-such-pgpass"),
+            // The sandbox is the only folder the cleanups may touch.
+            ["SIGCERH_LOG_ALLOWED_PREFIXES"] = Dir,
+            ["SIGCERH_TEMP_ALLOWED_PREFIXES"] = Dir,
         };
         if (pg is not null)
         {
@@ -86,11 +89,20 @@ internal sealed class ScriptSandbox : IDisposable
 
     public string Prom(string name) => File.ReadAllText(Path.Combine(MetricsDir, name + ".prom"));
 
+    /// <summary>The JSON log lines of one event.</summary>
+    public string[] LogLines(string eventName) => File.Exists(LogFile)
+        ? File.ReadAllLines(LogFile).Where(l => l.Contains($"\"event\":\"{eventName}\"", StringComparison.Ordinal)).ToArray()
+        : [];
+
     public static string? PromValue(string prom, string metric) =>
         prom.Split('\n').Select(l => l.Split(' ')).Where(p => p.Length == 2 && p[0] == metric).Select(p => p[1]).FirstOrDefault();
 
     public Task<ProcessRunner.Result> Run(string script, IDictionary<string, string?> env, params string[] args) =>
         ProcessRunner.RunAsync(Repo.Script(script), args, env, Dir, TimeSpan.FromMinutes(2));
+
+    /// <summary>Runs a script given by its full path (for instance an old copy from git), same environment.</summary>
+    public Task<ProcessRunner.Result> RunFile(string path, IDictionary<string, string?> env, params string[] args) =>
+        ProcessRunner.RunAsync(path, args, env, Dir, TimeSpan.FromMinutes(2));
 
     public void Dispose()
     {

@@ -40,7 +40,7 @@ public sealed partial class StaticChecksTests
         var rules = Path.Combine(Repo.Root, "grafana-lgtm", "prometheus", "rules", "backups.yml");
         var check = await ProcessRunner.RunAsync("promtool", ["check", "rules", rules]);
         Assert.True(check.ExitCode == 0, check.Output);
-        Assert.Contains("2 rules found", check.Output, StringComparison.Ordinal);
+        Assert.Contains("4 rules found", check.Output, StringComparison.Ordinal);
         var tests = Path.Combine(Repo.Root, "grafana-lgtm", "prometheus", "tests");
         var test = await ProcessRunner.RunAsync("promtool", ["test", "rules", "backups_test.yml"], workingDirectory: tests);
         Assert.True(test.ExitCode == 0, test.Output);
@@ -80,10 +80,18 @@ public sealed partial class StaticChecksTests
         Assert.Equal(4, cron.Count);
         var cronScripts = cron.SelectMany(l => ScriptPath().Matches(l).Select(m => m.Value)).ToList();
         commands.AddRange(cronScripts);
-        // Same jobs and times as the timers.
-        Assert.Contains(cron, l => Regex.IsMatch(l, @"^0\s+2\s+\*\s+\*\s+\*\s+root\s+\S+/backup-db\.sh"));
-        Assert.Contains(cron, l => Regex.IsMatch(l, @"^0\s+3\s+\*\s+\*\s+\*\s+root\s+\S+/clean-logs\.sh.*clean-temp\.sh"));
-        Assert.Contains(cron, l => Regex.IsMatch(l, @"^0\s+4\s+1\s+\*\s+\*\s+root\s+\S+/restore-test\.sh"));
+        // Same jobs and times as the timers, each bounded by timeout(1) like TimeoutStartSec= bounds the units.
+        const string bounded = @"timeout\s+--kill-after=\d+m\s+\d+[hm]\s+";
+        Assert.Contains(cron, l => Regex.IsMatch(l, @"^0\s+2\s+\*\s+\*\s+\*\s+root\s+" + bounded + @"\S+/backup-db\.sh"));
+        Assert.Contains(cron, l => Regex.IsMatch(l, @"^0\s+3\s+\*\s+\*\s+\*\s+root\s+" + bounded + @"\S+/clean-logs\.sh.*;\s*" + bounded + @"\S+/clean-temp\.sh"));
+        Assert.Contains(cron, l => Regex.IsMatch(l, @"^0\s+4\s+1\s+\*\s+\*\s+root\s+" + bounded + @"\S+/restore-test\.sh"));
+        Assert.Contains(cron, l => Regex.IsMatch(l, @"root\s+" + bounded + @"\S+/health-sweep\.sh"));
+        foreach (var unit in Directory.GetFiles(Path.Combine(Repo.ScriptsDir, "systemd"), "*.service"))
+        {
+            var text = File.ReadAllText(unit);
+            Assert.Matches(@"(?m)^TimeoutStartSec=\d+(h|min)$", text);
+            Assert.Matches(@"(?m)^TimeoutStopSec=\d+min$", text);
+        }
 
         foreach (var cmd in commands)
         {
@@ -129,7 +137,7 @@ public sealed partial class StaticChecksTests
         env["SIGCERH_LOG_DIRS"] = box.Dir;
         var fromFile = await box.Run("clean-logs.sh", env);
         Assert.Equal(2, fromFile.ExitCode);
-        Assert.Contains("LOG_RETENTION_DAYS must be a whole number", fromFile.StdErr, StringComparison.Ordinal);
+        Assert.Contains("invalid setting: LOG_RETENTION_DAYS='abc' is not a whole number", fromFile.StdErr, StringComparison.Ordinal);
         env["LOG_RETENTION_DAYS"] = "30";
         var explicitWins = await box.Run("clean-logs.sh", env);
         Assert.True(explicitWins.ExitCode == 0, explicitWins.Output);
