@@ -207,4 +207,22 @@ public class ConformanceMutationTests
             $$"""{"panels":[{"targets":[{"datasource":{"uid":"loki"},"expr":{{System.Text.Json.JsonSerializer.Serialize(selector)}}}]}]}""");
         return sub;
     }
+    [Fact]
+    public void A_traces_to_metrics_query_on_a_series_nobody_writes_is_an_unproduced_series()
+    {
+        var grafana = Directory.CreateTempSubdirectory("sigcerh-grafana-").FullName;
+        try
+        {
+            var dashboards = Directory.CreateDirectory(Path.Combine(grafana, "dashboards")).FullName;
+            var provisioning = Directory.CreateDirectory(Path.Combine(grafana, "provisioning", "datasources")).FullName;
+            File.WriteAllText(Path.Combine(provisioning, "datasources.yaml"), Replace(Read("grafana-lgtm/grafana/provisioning/datasources/datasources.yaml"),
+                "sum(rate(http_server_request_duration_seconds_count{", "sum(rate(http_server_requests_seconds_count{"));
+            Expect(StackSeries.CheckSeries(Facts, Yaml.LoadFile(Contract.PathOf("collector/config.yaml")), dashboards, ConformanceTests.Rules),
+                Rule.UnproducedSeries, "http_server_requests_seconds_count");
+        }
+        finally
+        {
+            Directory.Delete(grafana, true);
+        }
+    }
 }

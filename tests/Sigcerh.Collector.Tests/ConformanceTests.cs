@@ -77,7 +77,10 @@ public class ConformanceTests
     {
         var findings = StackSeries.CheckSeries(Facts, Merged("collector/config.yaml"), Dashboards, Rules);
         Assert.True(findings.Count == 0, string.Join("\n", findings));
-        Assert.True(SeriesChecker.UsedExpressions(Dashboards, Rules).Count() > 40, "too few expressions found: the extraction is broken");
+        var used = SeriesChecker.UsedExpressions(Dashboards, Rules).ToList();
+        Assert.True(used.Count > 40, "too few expressions found: the extraction is broken");
+        Assert.Contains(used, u => u.Where.StartsWith("datasources.yaml", StringComparison.Ordinal));
+        Assert.Contains(used, u => u.Where.Contains(".yml:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -137,6 +137,19 @@ public static partial class SeriesChecker
             }
         }
 
+        // Grafana's "traces to metrics" queries of the Tempo data source (provisioning next to the dashboards).
+        var datasources = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dashboardsDir))!, "provisioning", "datasources", "datasources.yaml");
+        if (File.Exists(datasources))
+        {
+            foreach (var ds in Yaml.LoadFile(datasources).SeqAt("datasources").OfType<YamlMappingNode>())
+            {
+                foreach (var q in ds.MapAt("jsonData").MapAt("tracesToMetrics").SeqAt("queries").OfType<YamlMappingNode>())
+                {
+                    yield return ($"datasources.yaml:{ds.Str("name")}", q.Str("query")!.Replace("$$__tags", "x=\"y\"", StringComparison.Ordinal));
+                }
+            }
+        }
+
         foreach (var file in Directory.EnumerateFiles(rulesDir, "*.yml").Order(StringComparer.Ordinal))
         {
             var root = Yaml.LoadFile(file);
