@@ -119,4 +119,19 @@ public class ConformanceTests
         var names = SeriesChecker.MetricNames("sum by (service_name) (rate(http_server_request_duration_seconds_count{http_route=\"/a b\"}[5m])) / on() group_left max(postgresql_backends) and vector(1) > 0.5");
         Assert.Equal(["http_server_request_duration_seconds_count", "postgresql_backends"], names.Order(StringComparer.Ordinal));
     }
+    [Fact]
+    public void The_static_checker_agrees_with_the_facts_on_component_type_names_and_deprecated_aliases()
+    {
+        foreach (var (k, v) in Facts.Components.Children)
+        {
+            var id = Yaml.Key(k);
+            var kind = id.Split('/')[0];
+            var type = id.Split('/')[1];
+            Assert.Contains(type, CollectorConfigChecker.KnownTypes[kind]);
+            if (((YamlDotNet.RepresentationModel.YamlMappingNode)v).Str("deprecated_type") is { } old)
+            {
+                Assert.Equal(type, CollectorConfigChecker.DeprecatedAliases[$"{kind}/{old}"]);
+            }
+        }
+    }
 }
