@@ -225,4 +225,9 @@ public class ConformanceMutationTests
             Directory.Delete(grafana, true);
         }
     }
+
+    [Fact]
+    public void A_translation_strategy_without_suffixes_leaves_the_dashboard_series_unproduced() =>
+        Expect(StackSeries.CheckSeries(Facts, Yaml.Load(Replace(Read("collector/config.yaml"), "translation_strategy: UnderscoreEscapingWithSuffixes", "translation_strategy: UnderscoreEscapingWithoutSuffixes")),
+            ConformanceTests.Dashboards, ConformanceTests.Rules), Rule.UnproducedSeries, "system_cpu_utilization_ratio");
 }

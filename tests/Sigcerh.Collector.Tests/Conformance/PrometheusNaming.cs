@@ -16,9 +16,24 @@ public static class PrometheusNaming
         ["MBy"] = "megabytes", ["%"] = "percent", ["Hz"] = "hertz", ["Cel"] = "celsius", ["V"] = "volts", ["A"] = "amperes",
     };
 
-    public static string MetricName(string otlpName, string kind, string unit, bool monotonic)
+    public const string DefaultStrategy = "UnderscoreEscapingWithSuffixes";
+
+    /// <summary>The remote-write exporter's translation_strategy in a collector config (its default when unset).</summary>
+    public static string StrategyOf(YamlDotNet.RepresentationModel.YamlMappingNode collector) =>
+        collector.MapAt("exporters").Children
+            .Where(kv => Yaml.Key(kv.Key).Split('/')[0] == "prometheus_remote_write")
+            .Select(kv => (kv.Value as YamlDotNet.RepresentationModel.YamlMappingNode)?.Str("translation_strategy"))
+            .FirstOrDefault(s => s is not null) ?? DefaultStrategy;
+
+    public static string MetricName(string otlpName, string kind, string unit, bool monotonic, string strategy = DefaultStrategy)
     {
-        var name = Escape(otlpName);
+        var escape = strategy.StartsWith("UnderscoreEscaping", StringComparison.Ordinal);
+        if (!strategy.EndsWith("WithSuffixes", StringComparison.Ordinal))
+        {
+            return escape ? Escape(otlpName) : otlpName;
+        }
+
+        var name = escape ? Escape(otlpName) : otlpName;
         var word = UnitWord(unit);
         if (word.Length > 0 && !name.EndsWith("_" + word, StringComparison.Ordinal))
         {

@@ -15,6 +15,7 @@ public static partial class SeriesChecker
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var unitless = UnitDroppedBy(cfg);
+        var strategy = PrometheusNaming.StrategyOf(cfg);
         var receivers = cfg.MapAt("service").MapAt("pipelines").Children
             .Where(p => Yaml.Key(p.Key).Split('/')[0] == "metrics")
             .SelectMany(p => ((YamlMappingNode)p.Value).SeqAt("receivers").OfType<YamlScalarNode>().Select(s => s.Value!))
@@ -40,7 +41,7 @@ public static partial class SeriesChecker
                 }
 
                 var unit = unitless.Contains(metric) ? string.Empty : m.Str("unit") ?? string.Empty;
-                names.Add(PrometheusNaming.MetricName(metric, m.Str("kind")!, unit, m.Str("monotonic") == "true"));
+                names.Add(PrometheusNaming.MetricName(metric, m.Str("kind")!, unit, m.Str("monotonic") == "true", strategy));
             }
         }
 
