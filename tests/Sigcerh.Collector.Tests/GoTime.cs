@@ -8,7 +8,7 @@ internal static class GoTime
 {
     private static readonly (string Go, string Net)[] Tokens =
     [
-        ("2006", "yyyy"), (".999999999", ".FFFFFFFFF"), (".000000", ".ffffff"), (".000", ".fff"),
+        ("2006", "yyyy"), (".999999999", ".FFFFFFF") /* Go takes up to 9 digits; .NET parses up to 7, as many as the package writes */, (".000000", ".ffffff"), (".000", ".fff"),
         ("Z07:00", "K"), ("-07:00", "zzz"), ("01", "MM"), ("02", "dd"), ("15", "HH"), ("04", "mm"), ("05", "ss"),
     ];
 

@@ -152,7 +152,7 @@ public sealed class ComposeTests
         Assert.Contains("-config.expand-env=true", ((YamlSequenceNode)Service("loki").Get("command")!).Cast<YamlScalarNode>().Select(x => x.Value));
 
         var tempo = Stack.LoadYaml(Path.Combine(Stack.Dir, "tempo", "tempo.yaml"));
-        Assert.Equal("${TEMPO_RETENTION:-168h}", tempo.Map("compactor").Map("compaction").Str("block_retention"));
+        Assert.Equal("${TEMPO_RETENTION:-168h}", tempo.Map("backend_worker").Map("compaction").Str("block_retention"));
         Assert.Contains("-config.expand-env=true", ((YamlSequenceNode)Service("tempo").Get("command")!).Cast<YamlScalarNode>().Select(x => x.Value));
         Assert.Equal("http://prometheus:9090/api/v1/write",
             ((YamlMappingNode)tempo.Map("metrics_generator").Map("storage").Seq("remote_write").Children[0]).Str("url"));
