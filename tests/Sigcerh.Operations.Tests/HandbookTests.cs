@@ -1,6 +1,8 @@
+using System.Text.RegularExpressions;
+
 namespace Sigcerh.Operations.Tests;
 
-public sealed class HandbookTests
+public sealed partial class HandbookTests
 {
     [Fact]
     public void The_handbook_names_only_scripts_alerts_dashboards_and_paths_that_exist()
@@ -18,7 +20,7 @@ public sealed class HandbookTests
             "mantenimiento-preventivo.md", "plan-de-escalamiento.md", "go-live.md", "capacitacion.md", "contactos.md",
             "runbooks/servicio-caido.md", "runbooks/base-de-datos-caida.md", "runbooks/disco-lleno.md", "runbooks/alta-carga.md",
             "runbooks/errores-5xx.md", "runbooks/backup-fallido.md", "runbooks/telemetria-perdida.md",
-            "runbooks/salud-degradada.md", "runbooks/resumen-diario.md",
+            "runbooks/salud-degradada.md", "runbooks/resumen-diario.md", "runbooks/certificado-ssl.md",
         ];
         foreach (var p in pages)
         {
@@ -42,33 +44,18 @@ public sealed class HandbookTests
     }
 
     [Fact]
-    public void Every_contract_alert_is_named_in_its_runbook()
+    public void Every_alert_rule_is_named_in_the_page_its_runbook_url_points_to()
     {
-        var map = new Dictionary<string, string>
+        var rules = Directory.GetFiles(Path.Combine(Repo.Root, "grafana-lgtm/prometheus/rules"), "*.yml")
+            .SelectMany(f => AlertWithRunbook().Matches(File.ReadAllText(f)))
+            .Select(m => (Alert: m.Groups["alert"].Value, Page: m.Groups["page"].Value))
+            .Distinct()
+            .ToList();
+        Assert.True(rules.Count >= 20, $"only {rules.Count} alert rules with a runbook_url were found");
+        foreach (var (alert, page) in rules)
         {
-            ["SigcerhServiceDown"] = "runbooks/servicio-caido.md",
-            ["SigcerhDatabaseDown"] = "runbooks/base-de-datos-caida.md",
-            ["SigcerhDiskCritical"] = "runbooks/disco-lleno.md",
-            ["SigcerhDiskHigh"] = "runbooks/disco-lleno.md",
-            ["SigcerhMemoryCritical"] = "runbooks/alta-carga.md",
-            ["SigcerhMemoryHigh"] = "runbooks/alta-carga.md",
-            ["SigcerhCpuHigh"] = "runbooks/alta-carga.md",
-            ["SigcerhServiceSlow"] = "runbooks/alta-carga.md",
-            ["SigcerhHttp5xxRepeated"] = "runbooks/errores-5xx.md",
-            ["SigcerhBackupMissing"] = "runbooks/backup-fallido.md",
-            ["SigcerhTelemetryDropped"] = "runbooks/telemetria-perdida.md",
-            ["SigcerhHealthDegraded"] = "runbooks/salud-degradada.md",
-            ["SigcerhDailySummary"] = "runbooks/resumen-diario.md",
-            ["SigcerhBackupSucceeded"] = "runbooks/resumen-diario.md",
-            ["SigcerhScaleDailyApplications"] = "plan-de-escalamiento.md",
-            ["SigcerhScaleCpu"] = "plan-de-escalamiento.md",
-            ["SigcerhScaleMemory"] = "plan-de-escalamiento.md",
-            ["SigcerhScaleLatency"] = "plan-de-escalamiento.md",
-        };
-        foreach (var (alert, page) in map)
-        {
-            var text = File.ReadAllText(Path.Combine(Repo.Root, "docs", page));
-            Assert.True(text.Contains(alert, StringComparison.Ordinal), $"docs/{page} does not name {alert}");
+            var text = File.ReadAllText(Path.Combine(Repo.Root, page));
+            Assert.True(text.Contains(alert, StringComparison.Ordinal), $"{page} does not name {alert}");
         }
     }
 
@@ -120,4 +107,7 @@ public sealed class HandbookTests
             Directory.Delete(root, true);
         }
     }
+
+    [GeneratedRegex(@"- alert:\s*(?<alert>\w+)(?:(?!- alert:)[\s\S])*?runbook_url:\s*(?<page>\S+)")]
+    private static partial Regex AlertWithRunbook();
 }
