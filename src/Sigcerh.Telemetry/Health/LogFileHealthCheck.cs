@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Sigcerh.Telemetry.Export;
 using Sigcerh.Telemetry.Logging;
 
 namespace Sigcerh.Telemetry.Health;
@@ -9,7 +8,7 @@ namespace Sigcerh.Telemetry.Health;
 /// in <c>sigcerh.telemetry.dropped{sink=file}</c> and reach stdout (and OTLP) only. Healthy again with the first line
 /// the sink writes after the fault, since it reopens the file by itself.
 /// </summary>
-internal sealed class LogFileHealthCheck(LogFileStatus status, TelemetryDropCounter drops) : IHealthCheck
+internal sealed class LogFileHealthCheck(LogFileStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -21,7 +20,7 @@ internal sealed class LogFileHealthCheck(LogFileStatus status, TelemetryDropCoun
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["linesWritten"] = status.Written,
-            ["linesDropped"] = drops.Dropped(TelemetrySignal.Logs, TelemetrySink.File),
+            ["linesDropped"] = status.FailedLines,
         };
         if (status.IsWritable)
         {

@@ -8,6 +8,7 @@ internal sealed class LogFileStatus
 {
     private volatile string? _error;
     private long _written;
+    private long _failed;
 
     public string Directory { get; private set; } = string.Empty;
 
@@ -21,6 +22,9 @@ internal sealed class LogFileStatus
 
     /// <summary>Lines written to the file since start.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Lines the file sink could not write since start (also in <c>sigcerh.telemetry.dropped{sink=file}</c>).</summary>
+    public long FailedLines => Interlocked.Read(ref _failed);
 
     /// <summary>Creates the folder and writes a probe file, once at startup; never throws.</summary>
     public bool Probe(string directory)
@@ -50,8 +54,15 @@ internal sealed class LogFileStatus
         _error = null;
     }
 
-    /// <summary>The file sink could not write; its lines were counted as dropped.</summary>
-    public void Failed(Exception error) => _error = Describe(error);
+    /// <summary>The file sink could not write <paramref name="lines"/> lines; they are counted as dropped.</summary>
+    public void Failed(Exception error, int lines)
+    {
+        Interlocked.Add(ref _failed, lines);
+        _error = Describe(error);
+    }
+
+    /// <summary>Lines dropped while the sink waits to reopen the file; the reason of the last failure stands.</summary>
+    public void Skipped(int lines) => Interlocked.Add(ref _failed, lines);
 
     private static string Describe(Exception ex) => ex.GetType().Name + ": " + ex.Message;
 }

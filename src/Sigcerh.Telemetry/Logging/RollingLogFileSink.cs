@@ -130,6 +130,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
             {
                 // Reopened less than a second ago and failed: this batch is lost; the status keeps the real reason.
                 Interlocked.Add(ref _dropped, lines);
+                _status.Skipped(lines);
                 return;
             }
 
@@ -141,7 +142,8 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
 #pragma warning restore CA1031
         {
             Interlocked.Add(ref _dropped, lines);
-            _status.Failed(ex);
+            _status.Failed(ex, lines);
+            _retryAtTicks = _time.GetUtcNow().UtcTicks + RetryEvery.Ticks;
             SelfLog.WriteLine("Sigcerh file sink: {0} lines not written: {1}", lines, ex);
         }
         finally
@@ -184,8 +186,8 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
     }
 
     /// <summary>
-    /// The file for today with room for the batch, opened (or reopened after a fault) as needed; null while a failed
-    /// open is less than a second old.
+    /// The file for today with room for the batch, opened (or reopened after a fault) as needed; null while the last
+    /// failure is less than a second old.
     /// </summary>
     private FileStream? Current(int incoming)
     {
@@ -206,13 +208,11 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
             return _file;
         }
 
-        var now = _time.GetUtcNow().UtcTicks;
-        if (now < Interlocked.Read(ref _retryAtTicks))
+        if (_time.GetUtcNow().UtcTicks < _retryAtTicks)
         {
             return null;
         }
 
-        Interlocked.Exchange(ref _retryAtTicks, now + RetryEvery.Ticks);
         if (today != _day)
         {
             _day = today;
