@@ -28,6 +28,7 @@ internal sealed class BackgroundLogWriter : ILogEventSink, IDisposable, IAsyncDi
     private readonly Thread _thread;
     private int _pending;
     private long _dropped;
+    private long _received;
     private volatile bool _stopping;
     private int _disposed;
 
@@ -48,11 +49,15 @@ internal sealed class BackgroundLogWriter : ILogEventSink, IDisposable, IAsyncDi
     /// <summary>Events accepted and not yet written.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
+    /// <summary>Events handed to the writer since start, dropped ones included: what every sink's count adds up to.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>Events dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Emit(LogEvent logEvent)
     {
+        Interlocked.Increment(ref _received);
         var n = Interlocked.Increment(ref _pending);
         if (n > _capacity)
         {
