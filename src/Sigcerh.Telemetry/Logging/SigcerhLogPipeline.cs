@@ -6,6 +6,7 @@ using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Sigcerh.Telemetry.Export;
+using Sigcerh.Telemetry.Hosting;
 using Sigcerh.Telemetry.Redaction;
 using Sigcerh.Telemetry.Resources;
 
@@ -26,7 +27,8 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         TelemetryDropCounter drops,
         LogFileStatus fileStatus,
         PiiRedactor redactor,
-        TimeProvider time)
+        TimeProvider time,
+        ExportQueues queues)
     {
         var o = options.Value;
         var log = o.Logging;
@@ -52,6 +54,11 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
             : null;
 
         var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
+        if (otlpSink is not null)
+        {
+            queues.Add(TelemetrySignal.Logs, otlpSink.Queue, () => otlpSink.Completed);
+        }
+
         var json = new FormatOnceFormatter(new ClefJsonFormatter());
         BackgroundLogWriter? writer = null;
         Func<int> pending = () => writer?.Pending ?? 0;
