@@ -100,13 +100,20 @@ internal sealed partial class TelemetryShutdown(
         var tracer = services.GetService<TracerProvider>();
         var meter = services.GetService<MeterProvider>();
         var logs = pipeline.OtlpSink;
+        var metrics = Task.Run(() => meter?.Shutdown(ms) ?? true);
         var work = Task.WhenAll(
             Task.Run(() => tracer?.Shutdown(ms)),
             Task.Run(() => logs?.Shutdown(ms)),
-            Task.Run(() => meter?.Shutdown(ms)));
+            metrics);
 
         // Each call is bounded by its own timeout; this bound only guards against one that ignores it.
         await Task.WhenAny(work, Task.Delay(time + TimeSpan.FromMilliseconds(100))).ConfigureAwait(false);
+
+        // The reader's last collection is one export; if it did not finish in time, it is lost.
+        if (!metrics.IsCompletedSuccessfully || !metrics.Result)
+        {
+            drops.Add(TelemetrySignal.Metrics, 1);
+        }
     }
 
     [LoggerMessage(1, LogLevel.Information, "Telemetry shutdown took {ElapsedMs} ms of its {BudgetMs} ms budget; dropped at shutdown: {SpansDroppedAtShutdown} spans, {LogsDroppedAtShutdown} logs, {MetricExportsDroppedAtShutdown} metric exports (totals since start: {SpansDropped} spans, {LogsDropped} logs, {MetricExportsDropped} metric exports over OTLP; {FileLinesDropped} lines not written to the log file)")]

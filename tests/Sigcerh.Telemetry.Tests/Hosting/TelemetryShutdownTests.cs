@@ -68,6 +68,7 @@ public sealed class TelemetryShutdownTests(ITestOutputHelper output)
         output.WriteLine(final.GetRawText());
         Assert.Equal(Spans, long.Parse(LogFiles.Prop(final, "SpansDropped")!, CultureInfo.InvariantCulture));
         Assert.Equal(pipeline.Buffer.Received - 1, long.Parse(LogFiles.Prop(final, "LogsDropped")!, CultureInfo.InvariantCulture));
+        Assert.True(long.Parse(LogFiles.Prop(final, "MetricExportsDropped")!, CultureInfo.InvariantCulture) >= 1, "the last metric export never finished");
         Assert.True(double.Parse(LogFiles.Prop(final, "ElapsedMs")!, CultureInfo.InvariantCulture) <= 3000 + 500);
     }
 
