@@ -15,11 +15,13 @@ internal sealed class AccountedOtlpTraceExporter(OtlpExporterOptions options, Te
     public override ExportResult Export(in Batch<Activity> batch)
     {
         var result = base.Export(batch);
-        Interlocked.Add(ref _completed, batch.Count);
         if (result != ExportResult.Success)
         {
             drops.Add(TelemetrySignal.Traces, batch.Count);
         }
+
+        // After the drop count: the shutdown reads "not completed" as "not counted yet".
+        Interlocked.Add(ref _completed, batch.Count);
 
         return result;
     }

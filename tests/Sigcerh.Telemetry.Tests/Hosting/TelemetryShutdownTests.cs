@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
-using Sigcerh.Telemetry.Export;
 using Sigcerh.Telemetry.Hosting;
 using Sigcerh.Telemetry.Logging;
 using Sigcerh.Telemetry.Tests.Health;
@@ -36,7 +35,6 @@ public sealed class TelemetryShutdownTests(ITestOutputHelper output)
             ["SigcerhTelemetry:Otlp:ExportDelayMilliseconds"] = "100",
             ["SigcerhTelemetry:ShutdownTimeoutSeconds"] = "3",
         });
-        var drops = app.Services.GetRequiredService<TelemetryDropCounter>();
         var pipeline = app.Services.GetRequiredService<SigcerhLogPipeline>();
         var log = app.Services.GetRequiredService<ILogger<TelemetryShutdownTests>>();
 
@@ -59,11 +57,9 @@ public sealed class TelemetryShutdownTests(ITestOutputHelper output)
         // Budget plus slack for a loaded machine; without the budget this takes the export timeout (30 s) or more.
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3 + 3));
 
-        // Nothing reached the black hole, so every span is counted as dropped, and so is every log event but the final line.
-        await Eventually(() => drops.Dropped(TelemetrySignal.Traces) == Spans, $"spans dropped = {Spans} (now {drops.Dropped(TelemetrySignal.Traces)})");
-        Assert.Equal(pipeline.Buffer.Received - 1, drops.Dropped(TelemetrySignal.Logs));
+        // Nothing reached the black hole, so the final line counts every span as dropped, and every log event but itself.
+        // (Read from the line: an export the collector never answers may still fail after it, when the process is gone.)
         Assert.True(pipeline.Buffer.Received >= Logs);
-
         var final = Assert.Single(LogFiles.ReadEvents(app.LogDirectory), e => LogFiles.Template(e).StartsWith("Telemetry shutdown took", StringComparison.Ordinal));
         output.WriteLine(final.GetRawText());
         Assert.Equal(Spans, long.Parse(LogFiles.Prop(final, "SpansDropped")!, CultureInfo.InvariantCulture));
