@@ -24,6 +24,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
 {
     private const int FlushThreshold = 32 * 1024;
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SyncEvery = TimeSpan.FromSeconds(1);
 
     private readonly ITextFormatter _formatter;
     private readonly Func<int> _pending;
@@ -44,6 +45,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
     private DateOnly _day;
     private int _sequence;
     private long _retryAtTicks;
+    private long _syncAtTicks;
     private long _dropped;
     private bool _disposed;
 
@@ -176,6 +178,15 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
         try
         {
             file.Write(_bytes, 0, length);
+
+            // Lines are in the page cache at once (a process crash loses none); a power cut loses at most a second.
+            var now = _time.GetUtcNow().UtcTicks;
+            if (now >= _syncAtTicks)
+            {
+                file.Flush(flushToDisk: true);
+                _syncAtTicks = now + SyncEvery.Ticks;
+            }
+
             _length += length;
         }
         catch
