@@ -31,12 +31,14 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
     private readonly BatchLogRecordExportProcessor _batch;
     private readonly AccountedOtlpLogExporter _exporter;
     private readonly Func<long>? _overflow;
+    private readonly TelemetryDropCounter _drops;
     private readonly CleanMessageRenderer _renderer = new();
     private readonly Func<LogEventAttributeCollection, Exception?, string> _format;
     private int _disposed;
 
     public OtlpLogSink(OtlpTarget target, SigcerhResource resource, TelemetryDropCounter drops)
     {
+        _drops = drops;
         _exporter = new AccountedOtlpLogExporter(target.ExporterOptions("/v1/logs"), drops);
         _batch = new BatchLogRecordExportProcessor(
             _exporter,
@@ -84,6 +86,8 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
+            // Logged after the shutdown closed the export (a late hosted service, the shutdown's own last line).
+            _drops.Add(TelemetrySignal.Logs, 1);
             return;
         }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
+using Sigcerh.Telemetry.Export;
 using Sigcerh.Telemetry.Hosting;
 using Sigcerh.Telemetry.Logging;
 using Sigcerh.Telemetry.Tests.Health;
@@ -36,6 +37,7 @@ public sealed class TelemetryShutdownTests(ITestOutputHelper output)
             ["SigcerhTelemetry:ShutdownTimeoutSeconds"] = "3",
         });
         var pipeline = app.Services.GetRequiredService<SigcerhLogPipeline>();
+        var drops = app.Services.GetRequiredService<TelemetryDropCounter>();
         var log = app.Services.GetRequiredService<ILogger<TelemetryShutdownTests>>();
 
         using var source = new ActivitySource(Source);
@@ -60,6 +62,9 @@ public sealed class TelemetryShutdownTests(ITestOutputHelper output)
         // Nothing reached the black hole, so the final line counts every span as dropped, and every log event but itself.
         // (Read from the line: an export the collector never answers may still fail after it, when the process is gone.)
         Assert.True(pipeline.Buffer.Received >= Logs);
+
+        // And after it, no log event is unaccounted for: the final line itself counts as not exported.
+        Assert.True(drops.Dropped(TelemetrySignal.Logs) >= pipeline.Buffer.Received, $"{drops.Dropped(TelemetrySignal.Logs)} < {pipeline.Buffer.Received}");
         var final = Assert.Single(LogFiles.ReadEvents(app.LogDirectory), e => LogFiles.Template(e).StartsWith("Telemetry shutdown took", StringComparison.Ordinal));
         output.WriteLine(final.GetRawText());
         Assert.Equal(Spans, long.Parse(LogFiles.Prop(final, "SpansDropped")!, CultureInfo.InvariantCulture));
