@@ -117,6 +117,9 @@ internal sealed class DemoRunner(DemoOptions options) : IAsyncDisposable
             ["ConnectionStrings__Sigcerh"] = connectionString ?? string.Empty,
             ["Ocr__BaseUrl"] = Ocr.ToString(),
             ["SigcerhTelemetry__Health__HttpDependencies__0__Url"] = new Uri(Ocr, "/health").ToString(),
+
+            // The demo runs with no proxy in front, so a local caller is really local: show it the health details.
+            ["SigcerhTelemetry__Health__TrustLoopback"] = "true",
         }));
         await WaitForHttpAsync("sigcerh-backend", new Uri(Backend, "/api/health"), stop);
 

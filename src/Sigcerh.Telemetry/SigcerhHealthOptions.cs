@@ -21,11 +21,18 @@ public sealed class SigcerhHealthOptions
     /// <summary>Runs every check in the background this often, so <c>sigcerh.health.status</c> stays current without probes. 0 turns it off.</summary>
     public int BackgroundIntervalSeconds { get; set; } = 30;
 
-    /// <summary>Who sees check descriptions and data: <c>Restricted</c> (loopback callers without proxy headers, or callers sending <c>X-Health-Key</c>) or <c>Full</c> (everyone).</summary>
+    /// <summary>Who sees check descriptions and data: <c>Restricted</c> (callers sending <c>X-Health-Key</c>, and loopback callers when <see cref="TrustLoopback"/> is on) or <c>Full</c> (everyone).</summary>
     public string DetailLevel { get; set; } = "Restricted";
 
     /// <summary>A secret that, sent in the <c>X-Health-Key</c> header, shows descriptions and data when <see cref="DetailLevel"/> is <c>Restricted</c>.</summary>
     public string? DetailKey { get; set; }
+
+    /// <summary>
+    /// Shows descriptions and data to loopback callers that send no forwarding header of any kind. Off by default: a
+    /// reverse proxy on the same host (nginx with a bare <c>proxy_pass</c>) connects from loopback and may send no
+    /// header at all, so every internet caller would look local. Turn it on only when no proxy runs on this host.
+    /// </summary>
+    public bool TrustLoopback { get; set; }
 
     /// <summary>Disk usage (percent) from which the disk check is Degraded.</summary>
     public double DiskDegradedPercent { get; set; } = 80;

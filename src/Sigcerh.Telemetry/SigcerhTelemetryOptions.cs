@@ -27,6 +27,13 @@ public sealed class SigcerhTelemetryOptions
     /// <summary>Adds the request-logging and health middleware through an <c>IStartupFilter</c>. Switch off to place them yourself with <c>UseSigcerhRequestLogging()</c> and <c>MapSigcerhHealth()</c>.</summary>
     public bool UseStartupFilter { get; set; } = true;
 
+    /// <summary>
+    /// Time allowed, in all, from the host's stop to the last flushed item: file and console lines first, then spans,
+    /// logs and metrics over OTLP. What is still queued when it ends is counted as dropped and reported in one final
+    /// log line. Keep it below the container's stop grace (Docker: 10 s) and the host's <c>HostOptions.ShutdownTimeout</c>.
+    /// </summary>
+    public double ShutdownTimeoutSeconds { get; set; } = 8;
+
     /// <summary>Console and file logging.</summary>
     public SigcerhLoggingOptions Logging { get; } = new();
 

@@ -42,8 +42,9 @@ internal sealed class AccountedOtlpLogExporter : BaseExporter<LogRecord>
         }
         else
         {
-            Interlocked.Add(ref _failed, batch.Count);
+            // Dropped first: the shutdown reads "not failed yet" as "not counted yet".
             _drops.Add(TelemetrySignal.Logs, batch.Count);
+            Interlocked.Add(ref _failed, batch.Count);
         }
 
         return result;

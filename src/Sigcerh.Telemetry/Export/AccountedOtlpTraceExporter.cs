@@ -7,6 +7,11 @@ namespace Sigcerh.Telemetry.Export;
 /// <summary>The OTLP span exporter, counting the spans of every failed export call as dropped.</summary>
 internal sealed class AccountedOtlpTraceExporter(OtlpExporterOptions options, TelemetryDropCounter drops) : OtlpTraceExporter(options)
 {
+    private long _completed;
+
+    /// <summary>Spans whose export call has returned, accepted or not: what the shutdown budget no longer waits for.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
     public override ExportResult Export(in Batch<Activity> batch)
     {
         var result = base.Export(batch);
@@ -14,6 +19,9 @@ internal sealed class AccountedOtlpTraceExporter(OtlpExporterOptions options, Te
         {
             drops.Add(TelemetrySignal.Traces, batch.Count);
         }
+
+        // After the drop count: the shutdown reads "not completed" as "not counted yet".
+        Interlocked.Add(ref _completed, batch.Count);
 
         return result;
     }

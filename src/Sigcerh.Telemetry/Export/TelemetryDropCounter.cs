@@ -5,7 +5,8 @@ namespace Sigcerh.Telemetry.Export;
 
 /// <summary>
 /// Counts telemetry items lost on the way to the collector: queue overflow and failed export calls.
-/// Exposed as <c>sigcerh.telemetry.dropped</c> and read by the OTLP health check and the warning reporter.
+/// Exposed as <c>sigcerh.telemetry.dropped</c> by signal and by sink (<see cref="TelemetrySink"/>); the OTLP health check
+/// and the warning reporter read the OTLP sink only, the log-file check the file sink.
 /// </summary>
 internal sealed class TelemetryDropCounter
 {
@@ -13,7 +14,7 @@ internal sealed class TelemetryDropCounter
     public const string MeterName = Metrics.SelfTelemetryMeter.Name;
 
     private readonly ConcurrentDictionary<string, long> _counted = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<(string Signal, Func<long> Read)> _sources = [];
+    private readonly ConcurrentBag<(string Signal, string Sink, Func<long> Read)> _sources = [];
     private readonly TimeProvider _time;
     private long _lastTotal;
     private long _lastDropTicks;
@@ -24,9 +25,9 @@ internal sealed class TelemetryDropCounter
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableCounter(
             InstrumentName,
-            () => TelemetrySignal.All.Select(s => new Measurement<long>(Dropped(s), new KeyValuePair<string, object?>("sigcerh.telemetry.signal", s))),
+            Measure,
             unit: "{item}",
-            description: "Telemetry items dropped before reaching the collector (queue full or export failed).");
+            description: "Telemetry items that did not reach a sink: the collector (queue full, export failed), the log file or stdout (write failed).");
     }
 
     public void Add(string signal, long count)
@@ -41,12 +42,35 @@ internal sealed class TelemetryDropCounter
     }
 
     /// <summary>Adds a counter kept elsewhere, such as the batch processor's own overflow count.</summary>
-    public void AddSource(string signal, Func<long> read) => _sources.Add((signal, read));
+    public void AddSource(string signal, Func<long> read) => AddSource(signal, TelemetrySink.Otlp, read);
 
-    public long Dropped(string signal) =>
-        _counted.GetValueOrDefault(signal) + _sources.Where(s => s.Signal == signal).Sum(s => s.Read());
+    /// <summary>Adds a counter of items that did not reach <paramref name="sink"/> (a local one: file or console).</summary>
+    public void AddSource(string signal, string sink, Func<long> read) => _sources.Add((signal, sink, read));
 
+    /// <summary>Items of <paramref name="signal"/> that did not reach the collector.</summary>
+    public long Dropped(string signal) => Dropped(signal, TelemetrySink.Otlp);
+
+    public long Dropped(string signal, string sink) =>
+        (sink == TelemetrySink.Otlp ? _counted.GetValueOrDefault(signal) : 0)
+        + _sources.Where(s => s.Signal == signal && s.Sink == sink).Sum(s => s.Read());
+
+    /// <summary>Items that did not reach the collector, all signals.</summary>
     public long Total => TelemetrySignal.All.Sum(Dropped);
+
+    private IEnumerable<Measurement<long>> Measure()
+    {
+        // The OTLP series always exist, so a rate over them starts at 0; local sinks appear once registered.
+        var pairs = TelemetrySignal.All.Select(s => (Signal: s, Sink: TelemetrySink.Otlp))
+            .Concat(_sources.Where(s => s.Sink != TelemetrySink.Otlp).Select(s => (s.Signal, s.Sink)))
+            .Distinct();
+        foreach (var (signal, sink) in pairs)
+        {
+            yield return new Measurement<long>(
+                Dropped(signal, sink),
+                new KeyValuePair<string, object?>("sigcerh.telemetry.signal", signal),
+                new KeyValuePair<string, object?>(TelemetrySink.AttributeName, sink));
+        }
+    }
 
     /// <summary>When something was last seen dropped, or null if never.</summary>
     public DateTimeOffset? LastDropAt

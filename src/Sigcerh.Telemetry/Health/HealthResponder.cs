@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,7 +15,8 @@ internal sealed class HealthResponder
     private readonly SigcerhResource _resource;
     private readonly TimeProvider _time;
     private readonly bool _fullDetail;
-    private readonly byte[]? _key;
+    private readonly DetailKey? _key;
+    private readonly bool _trustLoopback;
     private readonly DateTimeOffset _processStart;
 
     public HealthResponder(HealthRunner runner, SigcerhResource resource, TimeProvider time, IOptions<SigcerhTelemetryOptions> options)
@@ -27,7 +26,8 @@ internal sealed class HealthResponder
         _resource = resource;
         _time = time;
         _fullDetail = string.Equals(h.DetailLevel, "Full", StringComparison.OrdinalIgnoreCase);
-        _key = string.IsNullOrEmpty(h.DetailKey) ? null : Encoding.UTF8.GetBytes(h.DetailKey);
+        _key = string.IsNullOrEmpty(h.DetailKey) ? null : new DetailKey(h.DetailKey);
+        _trustLoopback = h.TrustLoopback;
         using var process = Process.GetCurrentProcess();
         _processStart = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
     }
@@ -145,17 +145,13 @@ internal sealed class HealthResponder
         }
 
         var headers = context.Request.Headers;
-        if (_key is not null && headers.TryGetValue(HealthNames.DetailKeyHeader, out var sent))
+        if (_key is not null && headers.TryGetValue(HealthNames.DetailKeyHeader, out var sent) && _key.Matches(sent.ToString()))
         {
-            var given = Encoding.UTF8.GetBytes(sent.ToString());
-            if (CryptographicOperations.FixedTimeEquals(given, _key))
-            {
-                return true;
-            }
+            return true;
         }
 
-        // Through a proxy on the same host every caller looks local; forwarded requests are not.
-        if (headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded"))
+        // A proxy on the same host connects from loopback: any sign of forwarding means the caller is someone else.
+        if (!_trustLoopback || ForwardingHeaders.AnyPresent(headers))
         {
             return false;
         }

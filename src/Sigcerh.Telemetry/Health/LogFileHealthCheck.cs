@@ -3,7 +3,11 @@ using Sigcerh.Telemetry.Logging;
 
 namespace Sigcerh.Telemetry.Health;
 
-/// <summary>Degraded when the log folder cannot be written: logs then reach stdout (and OTLP) only.</summary>
+/// <summary>
+/// Degraded while the file sink's last write failed (full volume, read-only or missing folder): those lines are counted
+/// in <c>sigcerh.telemetry.dropped{sink=file}</c> and reach stdout (and OTLP) only. Healthy again with the first line
+/// the sink writes after the fault, since it reopens the file by itself.
+/// </summary>
 internal sealed class LogFileHealthCheck(LogFileStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -13,14 +17,20 @@ internal sealed class LogFileHealthCheck(LogFileStatus status) : IHealthCheck
             return Task.FromResult(HealthCheckResult.Healthy("File logging is off"));
         }
 
-        if (status.Recheck())
+        var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
-            return Task.FromResult(HealthCheckResult.Healthy("The log folder is writable"));
+            ["linesWritten"] = status.Written,
+            ["linesDropped"] = status.FailedLines,
+        };
+        if (status.IsWritable)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Log lines are being written to the file", data));
         }
 
         // The reason names the folder, so it goes to the log through the exception, not to the body.
         return Task.FromResult(HealthCheckResult.Degraded(
-            "The log folder cannot be written; logs go to stdout only",
-            new IOException(status.Error)));
+            "Log lines cannot be written to the file; they go to stdout only and are counted as dropped",
+            new IOException(status.Error),
+            data));
     }
 }

@@ -28,7 +28,9 @@ internal sealed class BackgroundLogWriter : ILogEventSink, IDisposable, IAsyncDi
     private readonly Thread _thread;
     private int _pending;
     private long _dropped;
+    private long _received;
     private volatile bool _stopping;
+    private volatile bool _writing;
     private int _disposed;
 
     /// <param name="target">The sinks to write to, in order, from the writer's thread only.</param>
@@ -48,11 +50,15 @@ internal sealed class BackgroundLogWriter : ILogEventSink, IDisposable, IAsyncDi
     /// <summary>Events accepted and not yet written.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
+    /// <summary>Events handed to the writer since start, dropped ones included: what every sink's count adds up to.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>Events dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Emit(LogEvent logEvent)
     {
+        Interlocked.Increment(ref _received);
         var n = Interlocked.Increment(ref _pending);
         if (n > _capacity)
         {
@@ -77,6 +83,25 @@ internal sealed class BackgroundLogWriter : ILogEventSink, IDisposable, IAsyncDi
     {
         _hurry.Set();
         _work.Set();
+    }
+
+    /// <summary>Writes what is queued now and waits until it is written, at most <paramref name="timeout"/>.</summary>
+    /// <returns>True when nothing is left to write.</returns>
+    public bool WaitIdle(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (Volatile.Read(ref _pending) > 0 || _writing)
+        {
+            if (Environment.TickCount64 >= deadline || !_thread.IsAlive)
+            {
+                return false;
+            }
+
+            Flush();
+            Thread.Sleep(5);
+        }
+
+        return true;
     }
 
     /// <summary>Writes what is queued (bounded wait), then closes the sinks.</summary>
@@ -128,12 +153,15 @@ internal sealed class BackgroundLogWriter : ILogEventSink, IDisposable, IAsyncDi
             }
 
             _hurry.Reset();
+            _writing = true;
             // Pending drops before each write, so the console sink sees 0 at the batch's last event and flushes then.
             while (_queue.TryDequeue(out var e))
             {
                 Interlocked.Decrement(ref _pending);
                 Write(e);
             }
+
+            _writing = false;
         }
     }
 

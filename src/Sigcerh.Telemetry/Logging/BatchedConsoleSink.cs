@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Serilog.Core;
+using Serilog.Debugging;
 using Serilog.Events;
 using Serilog.Formatting;
 
@@ -26,6 +27,8 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
     private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetEncoder();
     private readonly Lock _gate = new();
     private byte[] _bytes = new byte[FlushThreshold * 3];
+    private int _batchLines;
+    private long _dropped;
 
     /// <param name="formatter">The event formatter (compact JSON).</param>
     /// <param name="pending">Events still queued for this writer; the buffer is flushed when it reaches 0.</param>
@@ -38,6 +41,9 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
         _output = output ?? Console.OpenStandardOutput();
         _writer = new StringWriter(_batch, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Lines lost because stdout could not be written (closed pipe, full or failed device).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Emit(LogEvent logEvent)
     {
@@ -55,6 +61,7 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
                 throw;
             }
 
+            _batchLines++;
             if (_batch.Length >= FlushThreshold || _pending() == 0)
             {
                 FlushLocked();
@@ -110,11 +117,18 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
                 _output.Write(_bytes, 0, length);
             }
         }
+#pragma warning disable CA1031 // A broken stdout loses this batch, counted, instead of growing the buffer or stopping the writer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Add(ref _dropped, _batchLines);
+            SelfLog.WriteLine("Sigcerh console sink: {0} lines not written: {1}", _batchLines, ex.Message);
+        }
         finally
         {
-            // A broken stdout loses this batch (Serilog's SelfLog reports it) instead of growing the buffer forever.
             _batch.Clear();
             _encoder.Reset();
+            _batchLines = 0;
         }
     }
 }

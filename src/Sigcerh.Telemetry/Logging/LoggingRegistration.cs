@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Extensions.Hosting;
 using Serilog.Extensions.Logging;
@@ -16,6 +18,11 @@ internal static class LoggingRegistration
     {
         services.TryAddSingleton<LogFileStatus>();
         services.TryAddSingleton<SigcerhLogPipeline>();
+
+        // One shutdown budget for the log writer and the three OTLP queues.
+        services.TryAddSingleton<ExportQueues>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryShutdown>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SigcerhTelemetryOptions>, ShutdownOptionsValidator>());
 
         // Replacing the factory removes the default providers, so no second copy of each event is written or exported.
         services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(

@@ -31,12 +31,14 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
     private readonly BatchLogRecordExportProcessor _batch;
     private readonly AccountedOtlpLogExporter _exporter;
     private readonly Func<long>? _overflow;
+    private readonly TelemetryDropCounter _drops;
     private readonly CleanMessageRenderer _renderer = new();
     private readonly Func<LogEventAttributeCollection, Exception?, string> _format;
     private int _disposed;
 
     public OtlpLogSink(OtlpTarget target, SigcerhResource resource, TelemetryDropCounter drops)
     {
+        _drops = drops;
         _exporter = new AccountedOtlpLogExporter(target.ExporterOptions("/v1/logs"), drops);
         _batch = new BatchLogRecordExportProcessor(
             _exporter,
@@ -84,6 +86,8 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
+            // Logged after the shutdown closed the export (a late hosted service, the shutdown's own last line).
+            _drops.Add(TelemetrySignal.Logs, 1);
             return;
         }
 
@@ -104,18 +108,28 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Records whose export call has returned, accepted or not.</summary>
+    internal long Completed => _exporter.Exported + _exporter.Failed;
+
+    /// <summary>The batch queue, for the shutdown budget to count what it still holds.</summary>
+    internal BatchLogRecordExportProcessor Queue => _batch;
+
+    public void Dispose() => Shutdown(ShutdownMilliseconds);
+
+    /// <summary>
+    /// Drains the queue within <paramref name="milliseconds"/>, then cancels an export still waiting on a dead collector:
+    /// shutdown must not hang. The provider's own shutdown, when the factory goes, then finds nothing left to do.
+    /// </summary>
+    internal void Shutdown(int milliseconds)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        // Drain the queue within the bound, then cancel an export still waiting on a dead collector: shutdown must
-        // not hang. The provider's own shutdown, when the factory goes, then finds nothing left to do.
         var started = Stopwatch.GetTimestamp();
-        _batch.Shutdown(ShutdownMilliseconds);
-        var left = ShutdownMilliseconds - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _batch.Shutdown(milliseconds);
+        var left = milliseconds - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _exporter.Host.Shutdown(Math.Max(0, left));
         _factory.Dispose();
     }

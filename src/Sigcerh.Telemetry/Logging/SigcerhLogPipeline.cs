@@ -6,6 +6,7 @@ using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Sigcerh.Telemetry.Export;
+using Sigcerh.Telemetry.Hosting;
 using Sigcerh.Telemetry.Redaction;
 using Sigcerh.Telemetry.Resources;
 
@@ -25,7 +26,9 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
         OtlpTarget otlp,
         TelemetryDropCounter drops,
         LogFileStatus fileStatus,
-        PiiRedactor redactor)
+        PiiRedactor redactor,
+        TimeProvider time,
+        ExportQueues queues)
     {
         var o = options.Value;
         var log = o.Logging;
@@ -50,42 +53,41 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
             ? new LoggerConfiguration().MinimumLevel.Verbose().ReadFrom.Configuration(configuration).CreateLogger()
             : null;
 
-        string? filePath = null;
-        if (log.File)
+        var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
+        if (otlpSink is not null)
         {
-            var dir = Path.GetFullPath(log.Directory, environment.ContentRootPath);
-            if (fileStatus.Probe(dir))
-            {
-                filePath = Path.Combine(dir, FilePrefix(log, resource) + "-.json");
-            }
+            queues.Add(TelemetrySignal.Logs, otlpSink.Queue, () => otlpSink.Completed);
         }
 
-        var otlpSink = otlp.Enabled ? new OtlpLogSink(otlp, resource, drops) : null;
         var json = new FormatOnceFormatter(new ClefJsonFormatter());
         BackgroundLogWriter? writer = null;
+        Func<int> pending = () => writer?.Pending ?? 0;
+        var console = log.Console ? new BatchedConsoleSink(json, pending) : null;
+        var file = log.File ? FileSink(log, environment, resource, fileStatus, time, json, pending) : null;
         var local = LoggerSinkConfiguration.CreateSink(wt =>
         {
-            if (log.Console)
+            if (console is not null)
             {
-                wt.Sink(new BatchedConsoleSink(json, () => writer?.Pending ?? 0));
+                wt.Sink(console);
             }
 
-            if (filePath is not null)
+            if (file is not null)
             {
-                wt.File(
-                    json,
-                    filePath,
-                    rollingInterval: RollingInterval.Day,
-                    fileSizeLimitBytes: log.FileSizeLimitMegabytes * 1024L * 1024L,
-                    rollOnFileSizeLimit: true,
-                    retainedFileCountLimit: null,
-                    retainedFileTimeLimit: TimeSpan.FromDays(log.RetainedDays),
-                    buffered: true,
-                    flushToDiskInterval: TimeSpan.FromSeconds(1));
+                wt.Sink(file);
             }
         });
         writer = new BackgroundLogWriter(local, log.BufferSize);
-        drops.AddSource(TelemetrySignal.Logs, () => writer.Dropped);
+
+        // An event the writer's full queue refused reached neither local sink.
+        if (console is not null)
+        {
+            drops.AddSource(TelemetrySignal.Logs, TelemetrySink.Console, () => console.Dropped + writer.Dropped);
+        }
+
+        if (file is not null)
+        {
+            drops.AddSource(TelemetrySignal.Logs, TelemetrySink.File, () => file.Dropped + writer.Dropped);
+        }
 
         var redact = o.Redaction.Enabled;
         var sinks = LoggerSinkConfiguration.CreateSink(
@@ -107,10 +109,14 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
 
         Logger = lc.CreateLogger();
         Buffer = writer;
+        File = file;
         OtlpSink = otlpSink;
     }
 
     public Logger Logger { get; }
+
+    /// <summary>The file sink, or null when file logging is off.</summary>
+    internal RollingLogFileSink? File { get; }
 
     /// <summary>The console and file writer: pending events and drops.</summary>
     internal BackgroundLogWriter Buffer { get; }
@@ -120,6 +126,25 @@ internal sealed class SigcerhLogPipeline : IAsyncDisposable
 
     /// <summary>Flushes and closes every sink, the OTLP one included (the logger owns its sinks).</summary>
     public ValueTask DisposeAsync() => Logger.DisposeAsync();
+
+    /// <summary>
+    /// The file sink exists even when the startup probe failed: it keeps trying, so a folder fixed later gets lines
+    /// without a restart.
+    /// </summary>
+    private static RollingLogFileSink FileSink(
+        SigcerhLoggingOptions log,
+        IHostEnvironment environment,
+        SigcerhResource resource,
+        LogFileStatus status,
+        TimeProvider time,
+        FormatOnceFormatter json,
+        Func<int> pending)
+    {
+        var dir = Path.GetFullPath(log.Directory, environment.ContentRootPath);
+        status.Probe(dir);
+        return new RollingLogFileSink(
+            json, pending, dir, FilePrefix(log, resource), log.FileSizeLimitMegabytes * 1024L * 1024L, log.RetainedDays, status, time);
+    }
 
     private static string FilePrefix(SigcerhLoggingOptions log, SigcerhResource resource)
     {

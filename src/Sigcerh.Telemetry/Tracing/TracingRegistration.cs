@@ -57,8 +57,9 @@ internal static class TracingRegistration
                 if (target.Enabled && o.Tracing.Enabled)
                 {
                     var drops = sp.GetRequiredService<TelemetryDropCounter>();
+                    var exporter = new AccountedOtlpTraceExporter(target.ExporterOptions("/v1/traces"), drops);
                     var processor = new BatchActivityExportProcessor(
-                        new AccountedOtlpTraceExporter(target.ExporterOptions("/v1/traces"), drops),
+                        exporter,
                         maxQueueSize: target.QueueSize,
                         scheduledDelayMilliseconds: (int)target.ExportDelay.TotalMilliseconds,
                         exporterTimeoutMilliseconds: (int)target.Timeout.TotalMilliseconds,
@@ -68,6 +69,7 @@ internal static class TracingRegistration
                         drops.AddSource(TelemetrySignal.Traces, read);
                     }
 
+                    sp.GetRequiredService<ExportQueues>().Add(TelemetrySignal.Traces, processor, () => exporter.Completed);
                     builder.AddProcessor(processor);
                 }
             }));

@@ -92,6 +92,7 @@ public class HangingDependencyTests
                 ["SigcerhTelemetry:Logging:Console"] = "false",
                 ["SigcerhTelemetry:Health:HttpDependencies:0:Name"] = "sigcerh-ocr",
                 ["SigcerhTelemetry:Health:HttpDependencies:0:Url"] = new Uri(ocr.BaseAddress, "/health").ToString(),
+                ["SigcerhTelemetry:Health:TrustLoopback"] = "true",
             },
             Probes());
 

@@ -19,6 +19,7 @@ public class HealthEndpointTests
             ["SigcerhTelemetry:ServiceName"] = "sigcerh-backend",
             ["SigcerhTelemetry:ServiceVersion"] = "1.4.2",
             ["SigcerhTelemetry:Logging:Console"] = "false",
+            ["SigcerhTelemetry:Health:TrustLoopback"] = "true", // these tests read descriptions from loopback
         };
         foreach (var (k, v) in extra)
         {
