@@ -60,7 +60,59 @@ internal sealed class SigcerhTelemetryOptionsValidator(IConfiguration configurat
             errors.Add($"{S}:Logging:Directory must not be empty, but was '{options.Logging.Directory}'.");
         }
 
+        if (options.Logging.FilePrefix is { } prefix && (string.IsNullOrWhiteSpace(prefix) || prefix.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || prefix.Contains('\\', StringComparison.Ordinal)))
+        {
+            errors.Add($"{S}:Logging:FilePrefix must be a file name without folders or invalid characters, but was '{prefix}'.");
+        }
+
+        Text(errors, "ServiceName", options.ServiceName);
+        Text(errors, "ServiceVersion", options.ServiceVersion);
+        Text(errors, "ServiceNamespace", options.ServiceNamespace);
+        Text(errors, "Environment", options.Environment);
+        foreach (var (key, value) in options.ResourceAttributes)
+        {
+            Text(errors, $"ResourceAttributes:{key}", value);
+        }
+
+        Entries(errors, "Tracing:Sources", options.Tracing.Sources);
+        Entries(errors, "Metrics:Meters", options.Metrics.Meters);
+        Entries(errors, "Metrics:ActiveUsers:ClaimTypes", options.Metrics.ActiveUsers.ClaimTypes);
+        // Configured entries are appended to the defaults, so name them by their configuration key, not their index.
+        foreach (var entry in configuration.GetSection($"{S}:Tracing:ExcludedPaths").GetChildren())
+        {
+            if (entry.Value is not { Length: > 1 } path || path[0] != '/')
+            {
+                errors.Add($"{entry.Path} must be a request path starting with '/', but was '{entry.Value}'.");
+            }
+        }
+
+        if (options.Redaction.HashKey is { } hashKey && hashKey.Length < 16)
+        {
+            // The value itself is a secret: say only how long it is.
+            errors.Add($"{S}:Redaction:HashKey must be at least 16 characters long, but was {hashKey.Length.ToString(CultureInfo.InvariantCulture)} characters long.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    // Resource attributes and names: set means meant, so blank or control characters are mistakes.
+    private static void Text(List<string> errors, string key, string? value)
+    {
+        if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl)))
+        {
+            errors.Add($"{S}:{key} must be non-blank text without control characters, but was '{value}'.");
+        }
+    }
+
+    private static void Entries(List<string> errors, string key, List<string> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(values[i]))
+            {
+                errors.Add($"{S}:{key}:{i} must be a name, but was '{values[i]}'.");
+            }
+        }
     }
 
     private static void Positive(List<string> errors, string key, int value)
