@@ -16,8 +16,11 @@ public sealed class AspireDashboard : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private Process? _process;
 
-    private AspireDashboard(int uiPort, int grpcPort, int httpPort)
+    private readonly string? _otlpApiKey;
+
+    private AspireDashboard(int uiPort, int grpcPort, int httpPort, string? otlpApiKey = null)
     {
+        _otlpApiKey = otlpApiKey;
         UiPort = uiPort;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
@@ -57,10 +60,13 @@ public sealed class AspireDashboard : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a dashboard on three free loopback ports.</summary>
-    public static async Task<AspireDashboard> StartNewAsync()
+    /// <summary>The header the dashboard checks when it requires an OTLP API key.</summary>
+    public const string ApiKeyHeader = "x-otlp-api-key";
+
+    /// <summary>Starts a dashboard on three free loopback ports; with <paramref name="otlpApiKey"/>, OTLP calls must send it in <see cref="ApiKeyHeader"/>.</summary>
+    public static async Task<AspireDashboard> StartNewAsync(string? otlpApiKey = null)
     {
-        var d = new AspireDashboard(FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var d = new AspireDashboard(FreePort.Next(), FreePort.Next(), FreePort.Next(), otlpApiKey);
         await d.StartAsync();
         return d;
     }
@@ -84,7 +90,17 @@ public sealed class AspireDashboard : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = UiEndpoint.ToString();
         psi.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = OtlpGrpcEndpoint.ToString();
         psi.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = OtlpHttpEndpoint.ToString();
-        psi.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        if (_otlpApiKey is null)
+        {
+            psi.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        }
+        else
+        {
+            psi.Environment["Dashboard__Frontend__AuthMode"] = "Unsecured";
+            psi.Environment["Dashboard__Api__AuthMode"] = "Unsecured";
+            psi.Environment["Dashboard__Otlp__AuthMode"] = "ApiKey";
+            psi.Environment["Dashboard__Otlp__PrimaryApiKey"] = _otlpApiKey;
+        }
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { Output += e.Data + "\n"; } };
