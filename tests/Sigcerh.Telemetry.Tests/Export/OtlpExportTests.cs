@@ -173,8 +173,9 @@ public sealed class OtlpExportTests(RealServers servers)
         const string service = "sigcerh-protocol-per-signal";
         await using var app = await StartSignalApp(service, new()
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort.Next()}", // nobody listens there
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf",
             ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = new Uri(dashboard.OtlpHttpEndpoint, "/v1/traces").ToString(),
         });
