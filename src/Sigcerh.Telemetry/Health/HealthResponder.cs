@@ -26,7 +26,7 @@ internal sealed class HealthResponder
         _runner = runner;
         _resource = resource;
         _time = time;
-        _fullDetail = string.Equals(h.DetailLevel, "Full", StringComparison.OrdinalIgnoreCase);
+        _fullDetail = h.DetailLevel == SigcerhHealthDetailLevel.Full;
         _key = string.IsNullOrEmpty(h.DetailKey) ? null : Encoding.UTF8.GetBytes(h.DetailKey);
         using var process = Process.GetCurrentProcess();
         _processStart = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);

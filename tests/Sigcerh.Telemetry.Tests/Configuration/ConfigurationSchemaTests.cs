@@ -22,8 +22,6 @@ public sealed partial class ConfigurationSchemaTests
     // Keys that take one of a few words but are still strings in the options types.
     private static readonly Dictionary<string, string[]> Words = new(StringComparer.Ordinal)
     {
-        ["SigcerhTelemetry:Health:DetailLevel"] = ["Restricted", "Full"],
-        ["SigcerhTelemetry:Redaction:Mode"] = ["Mask", "Hash", "Drop"],
         ["SigcerhTelemetry:Logging:MinimumLevel"] = ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"],
         ["SigcerhTelemetry:Logging:Overrides:*"] = ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"],
     };
