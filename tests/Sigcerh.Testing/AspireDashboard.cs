@@ -17,10 +17,12 @@ public sealed class AspireDashboard : IAsyncDisposable
     private Process? _process;
 
     private readonly string? _otlpApiKey;
+    private readonly (string Certificate, string Key)? _tls;
 
-    private AspireDashboard(int uiPort, int grpcPort, int httpPort, string? otlpApiKey = null)
+    private AspireDashboard(int uiPort, int grpcPort, int httpPort, string? otlpApiKey = null, (string Certificate, string Key)? tls = null)
     {
         _otlpApiKey = otlpApiKey;
+        _tls = tls;
         UiPort = uiPort;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
@@ -39,7 +41,7 @@ public sealed class AspireDashboard : IAsyncDisposable
     public Uri UiEndpoint => new($"http://127.0.0.1:{UiPort}");
 
     /// <summary>The OTLP/gRPC endpoint.</summary>
-    public Uri OtlpGrpcEndpoint => new($"http://127.0.0.1:{GrpcPort}");
+    public Uri OtlpGrpcEndpoint => new($"{(_tls is null ? "http" : "https")}://127.0.0.1:{GrpcPort}");
 
     /// <summary>The OTLP/HTTP base endpoint (signal paths are appended by the exporter).</summary>
     public Uri OtlpHttpEndpoint => new($"http://127.0.0.1:{HttpPort}");
@@ -64,9 +66,11 @@ public sealed class AspireDashboard : IAsyncDisposable
     public const string ApiKeyHeader = "x-otlp-api-key";
 
     /// <summary>Starts a dashboard on three free loopback ports; with <paramref name="otlpApiKey"/>, OTLP calls must send it in <see cref="ApiKeyHeader"/>.</summary>
-    public static async Task<AspireDashboard> StartNewAsync(string? otlpApiKey = null)
+    /// <param name="otlpApiKey">The API key OTLP calls must send, or null for none.</param>
+    /// <param name="tls">PEM certificate and key files: the OTLP/gRPC endpoint then serves HTTPS with them.</param>
+    public static async Task<AspireDashboard> StartNewAsync(string? otlpApiKey = null, (string Certificate, string Key)? tls = null)
     {
-        var d = new AspireDashboard(FreePort.Next(), FreePort.Next(), FreePort.Next(), otlpApiKey);
+        var d = new AspireDashboard(FreePort.Next(), FreePort.Next(), FreePort.Next(), otlpApiKey, tls);
         await d.StartAsync();
         return d;
     }
@@ -90,6 +94,12 @@ public sealed class AspireDashboard : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = UiEndpoint.ToString();
         psi.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = OtlpGrpcEndpoint.ToString();
         psi.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = OtlpHttpEndpoint.ToString();
+        if (_tls is { } tls)
+        {
+            psi.Environment["Kestrel__Certificates__Default__Path"] = tls.Certificate;
+            psi.Environment["Kestrel__Certificates__Default__KeyPath"] = tls.Key;
+        }
+
         if (_otlpApiKey is null)
         {
             psi.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";

@@ -205,7 +205,7 @@ internal sealed class OtelSettings
         var ca = Path(OtelVariables.Certificate);
         var cert = Path(OtelVariables.ClientCertificate);
         var key = Path(OtelVariables.ClientKey);
-        if (ca is not null && Load(() => X509Certificate2.CreateFromPemFile(ca)) is { } caError)
+        if (ca is not null && LoadAuthorities(ca) is { } caError)
         {
             yield return $"{OtelVariables.Certificate} must name a readable PEM certificate file, but was '{ca}': {caError}";
         }
@@ -227,6 +227,27 @@ internal sealed class OtelSettings
         {
             load().Dispose();
             return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            return e.Message;
+        }
+    }
+
+    // A CA file holds certificates only, no key.
+    private static string? LoadAuthorities(string path)
+    {
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            var count = certificates.Count;
+            foreach (var c in certificates)
+            {
+                c.Dispose();
+            }
+
+            return count > 0 ? null : "no PEM certificate in the file";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {

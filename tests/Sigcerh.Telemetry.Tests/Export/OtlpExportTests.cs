@@ -216,6 +216,66 @@ public sealed class OtlpExportTests(RealServers servers)
         Assert.Equal(0, drops.Dropped(TelemetrySignal.Logs));
     }
 
+    [Fact]
+    public async Task OTEL_EXPORTER_OTLP_CERTIFICATE_lets_the_exporter_trust_a_collector_with_a_private_certificate()
+    {
+        var dir = Directory.CreateTempSubdirectory("sigcerh-tls-");
+        try
+        {
+            var (cert, key) = SelfSignedPem(dir.FullName);
+            await using var dashboard = await AspireDashboard.StartNewAsync(tls: (cert, key));
+            Assert.Equal("https", dashboard.OtlpGrpcEndpoint.Scheme);
+
+            // Without the variable the private certificate is not trusted: every export fails and is counted.
+            await using (var untrusting = await StartSignalApp("sigcerh-tls-untrusted", new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString() }))
+            {
+                var drops = untrusting.Services.GetRequiredService<TelemetryDropCounter>();
+                await AspireDashboard.WaitForAsync(
+                    async () =>
+                    {
+                        await Ping(untrusting);
+                        return drops.Dropped(TelemetrySignal.Traces) > 0 ? "dropped" : null;
+                    },
+                    TimeSpan.FromSeconds(60),
+                    "spans to an untrusted certificate to be dropped");
+            }
+
+            const string service = "sigcerh-tls-trusted";
+            await using var app = await StartSignalApp(service, new()
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
+                ["OTEL_EXPORTER_OTLP_CERTIFICATE"] = cert,
+            });
+            var resource = await WaitForResource(dashboard, app, service, "TRACES", "LOGS", "METRICS");
+            Assert.True(resource.GetProperty("hasTraces").GetBoolean());
+            Assert.DoesNotContain(OtlpJson.ResourceNames(await dashboard.GetResourcesAsync()), n => n.StartsWith("sigcerh-tls-untrusted", StringComparison.Ordinal));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static (string Certificate, string Key) SelfSignedPem(string dir)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=127.0.0.1", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            [new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var cert = Path.Combine(dir, "collector.pem");
+        var key = Path.Combine(dir, "collector-key.pem");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        return (cert, key);
+    }
+
     private static Task<TestApp> StartSignalApp(string service, Dictionary<string, string?> variables)
     {
         var config = new Dictionary<string, string?>(variables)
