@@ -139,6 +139,8 @@ internal sealed class OtelSettings
         var name = variable.Name;
         switch (variable.Kind)
         {
+            case OtelKind.Text when value.Any(char.IsControl):
+                return ($"{name} must be text without control characters, but was '{value}'.", null);
             case OtelKind.Boolean when !Is(value, "true") && !Is(value, "false"):
                 return (null, $"{name} must be 'true' or 'false', but was '{value}'; it is read as false, as the OpenTelemetry specification asks.");
             case OtelKind.Choice when !variable.Choices!.Any(c => Is(value, c)):

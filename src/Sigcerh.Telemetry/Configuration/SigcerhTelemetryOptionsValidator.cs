@@ -36,6 +36,10 @@ internal sealed class SigcerhTelemetryOptionsValidator(IConfiguration configurat
         Positive(errors, "Logging:BufferSize", options.Logging.BufferSize);
         Positive(errors, "Metrics:ExportIntervalSeconds", options.Metrics.ExportIntervalSeconds);
 
+        // The SDK reads these as milliseconds in an int: a larger value would be ignored without a word.
+        AtMost(errors, "Otlp:TimeoutSeconds", o.TimeoutSeconds, int.MaxValue / 1000);
+        AtMost(errors, "Metrics:ExportIntervalSeconds", options.Metrics.ExportIntervalSeconds, int.MaxValue / 1000);
+
         var ratio = options.Tracing.SamplingRatio;
         if (double.IsNaN(ratio) || ratio < 0 || ratio > 1)
         {
@@ -112,6 +116,14 @@ internal sealed class SigcerhTelemetryOptionsValidator(IConfiguration configurat
             {
                 errors.Add($"{S}:{key}:{i} must be a name, but was '{values[i]}'.");
             }
+        }
+    }
+
+    private static void AtMost(List<string> errors, string key, int value, int max)
+    {
+        if (value > max)
+        {
+            errors.Add($"{S}:{key} must be at most {max.ToString(CultureInfo.InvariantCulture)}, but was '{value.ToString(CultureInfo.InvariantCulture)}'.");
         }
     }
 
