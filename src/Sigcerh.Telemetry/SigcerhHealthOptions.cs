@@ -22,7 +22,7 @@ public sealed class SigcerhHealthOptions
     public int BackgroundIntervalSeconds { get; set; } = 30;
 
     /// <summary>Who sees check descriptions and data: <c>Restricted</c> (callers sending <c>X-Health-Key</c>, and loopback callers when <see cref="TrustLoopback"/> is on) or <c>Full</c> (everyone).</summary>
-    public string DetailLevel { get; set; } = "Restricted";
+    public SigcerhHealthDetailLevel DetailLevel { get; set; } = SigcerhHealthDetailLevel.Restricted;
 
     /// <summary>A secret that, sent in the <c>X-Health-Key</c> header, shows descriptions and data when <see cref="DetailLevel"/> is <c>Restricted</c>.</summary>
     public string? DetailKey { get; set; }

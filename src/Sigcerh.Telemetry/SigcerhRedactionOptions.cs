@@ -11,7 +11,7 @@ public sealed class SigcerhRedactionOptions
     /// <c>Hash</c> writes a keyed hash so the same value can be correlated across lines (<c>[dni:3fa9c01b22de]</c>),
     /// <c>Drop</c> writes only the kind of data (<c>[dni]</c>).
     /// </summary>
-    public string Mode { get; set; } = "Mask";
+    public SigcerhRedactionMode Mode { get; set; } = SigcerhRedactionMode.Mask;
 
     /// <summary>
     /// Secret key of the <c>Hash</c> mode (HMAC-SHA256). Without it each process draws a random key, so hashes

@@ -51,4 +51,7 @@ public sealed class SigcerhTelemetryOptions
 
     /// <summary>Masking of personal data before anything leaves the process.</summary>
     public SigcerhRedactionOptions Redaction { get; } = new();
+
+    /// <summary>What the binder could not bind (unknown keys, values of the wrong type); startup fails on them.</summary>
+    internal List<string> BindingErrors { get; } = [];
 }

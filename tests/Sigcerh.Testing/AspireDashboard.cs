@@ -16,8 +16,13 @@ public sealed class AspireDashboard : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private Process? _process;
 
-    private AspireDashboard(int uiPort, int grpcPort, int httpPort)
+    private readonly string? _otlpApiKey;
+    private readonly (string Certificate, string Key)? _tls;
+
+    private AspireDashboard(int uiPort, int grpcPort, int httpPort, string? otlpApiKey = null, (string Certificate, string Key)? tls = null)
     {
+        _otlpApiKey = otlpApiKey;
+        _tls = tls;
         UiPort = uiPort;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
@@ -36,7 +41,7 @@ public sealed class AspireDashboard : IAsyncDisposable
     public Uri UiEndpoint => new($"http://127.0.0.1:{UiPort}");
 
     /// <summary>The OTLP/gRPC endpoint.</summary>
-    public Uri OtlpGrpcEndpoint => new($"http://127.0.0.1:{GrpcPort}");
+    public Uri OtlpGrpcEndpoint => new($"{(_tls is null ? "http" : "https")}://127.0.0.1:{GrpcPort}");
 
     /// <summary>The OTLP/HTTP base endpoint (signal paths are appended by the exporter).</summary>
     public Uri OtlpHttpEndpoint => new($"http://127.0.0.1:{HttpPort}");
@@ -57,10 +62,15 @@ public sealed class AspireDashboard : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a dashboard on three free loopback ports.</summary>
-    public static async Task<AspireDashboard> StartNewAsync()
+    /// <summary>The header the dashboard checks when it requires an OTLP API key.</summary>
+    public const string ApiKeyHeader = "x-otlp-api-key";
+
+    /// <summary>Starts a dashboard on three free loopback ports; with <paramref name="otlpApiKey"/>, OTLP calls must send it in <see cref="ApiKeyHeader"/>.</summary>
+    /// <param name="otlpApiKey">The API key OTLP calls must send, or null for none.</param>
+    /// <param name="tls">PEM certificate and key files: the OTLP/gRPC endpoint then serves HTTPS with them.</param>
+    public static async Task<AspireDashboard> StartNewAsync(string? otlpApiKey = null, (string Certificate, string Key)? tls = null)
     {
-        var d = new AspireDashboard(FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var d = new AspireDashboard(FreePort.Next(), FreePort.Next(), FreePort.Next(), otlpApiKey, tls);
         await d.StartAsync();
         return d;
     }
@@ -84,7 +94,23 @@ public sealed class AspireDashboard : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = UiEndpoint.ToString();
         psi.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = OtlpGrpcEndpoint.ToString();
         psi.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = OtlpHttpEndpoint.ToString();
-        psi.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        if (_tls is { } tls)
+        {
+            psi.Environment["Kestrel__Certificates__Default__Path"] = tls.Certificate;
+            psi.Environment["Kestrel__Certificates__Default__KeyPath"] = tls.Key;
+        }
+
+        if (_otlpApiKey is null)
+        {
+            psi.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        }
+        else
+        {
+            psi.Environment["Dashboard__Frontend__AuthMode"] = "Unsecured";
+            psi.Environment["Dashboard__Api__AuthMode"] = "Unsecured";
+            psi.Environment["Dashboard__Otlp__AuthMode"] = "ApiKey";
+            psi.Environment["Dashboard__Otlp__PrimaryApiKey"] = _otlpApiKey;
+        }
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { Output += e.Data + "\n"; } };

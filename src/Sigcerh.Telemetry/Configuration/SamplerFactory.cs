@@ -3,7 +3,7 @@ using OpenTelemetry.Trace;
 
 namespace Sigcerh.Telemetry.Configuration;
 
-/// <summary>Builds the sampler from <c>OTEL_TRACES_SAMPLER</c>/<c>_ARG</c> as the specification says, else from the configured ratio.</summary>
+/// <summary>Builds the sampler from <c>OTEL_TRACES_SAMPLER</c>/<c>_ARG</c> as the specification says, else (unset or unknown, with a warning) from the configured ratio.</summary>
 internal static class SamplerFactory
 {
     public static Sampler Create(string? sampler, string? arg, double configuredRatio)
@@ -21,28 +21,6 @@ internal static class SamplerFactory
         };
     }
 
-    /// <summary>Returns an error message naming the variable and value, or null when both are valid.</summary>
-    public static string? Validate(string? sampler, string? arg)
-    {
-        if (string.IsNullOrWhiteSpace(sampler))
-        {
-            return null;
-        }
-
-        var known = new[] { "always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio" };
-        if (!known.Contains(sampler.Trim().ToLowerInvariant()))
-        {
-            return $"{OtelVariables.TracesSampler} must be one of {string.Join(", ", known)}, but was '{sampler}'.";
-        }
-
-        if (sampler.Contains("traceidratio", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(arg) && ParseRatio(arg) is null)
-        {
-            return $"{OtelVariables.TracesSamplerArg} must be a number within [0, 1], but was '{arg}'.";
-        }
-
-        return null;
-    }
-
-    private static double? ParseRatio(string? arg) =>
+    public static double? ParseRatio(string? arg) =>
         double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1 ? r : null;
 }

@@ -1,56 +1,38 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Sigcerh.Telemetry.Configuration;
 
-/// <summary>Binds the <c>SigcerhTelemetry</c> section, then applies the standard <c>OTEL_*</c> variables from configuration.</summary>
+/// <summary>
+/// Binds the <c>SigcerhTelemetry</c> section strictly (an unknown key or a value of the wrong type is an error the
+/// validator reports, naming key and value), then applies the variables that set our own options. The OTLP variables
+/// are read by the SDK's options (see <see cref="OtelSettings"/>), not here.
+/// </summary>
 internal sealed class SigcerhTelemetryOptionsSetup(IConfiguration configuration) : IConfigureOptions<SigcerhTelemetryOptions>
 {
     public void Configure(SigcerhTelemetryOptions options)
     {
-        // Unknown keys are reported by the validator with their full path, so the binder stays lenient here.
-        configuration.GetSection(SigcerhTelemetryOptions.SectionName).Bind(options);
+        var section = configuration.GetSection(SigcerhTelemetryOptions.SectionName);
+        try
+        {
+            section.Bind(options, b => b.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            options.BindingErrors.AddRange(BindingErrors.Describe(configuration, e));
+        }
 
-        if (configuration[OtelVariables.ServiceName] is { Length: > 0 } name)
+        if (configuration[OtelVariables.ServiceName]?.Trim() is { Length: > 0 } name)
         {
             options.ServiceName = name;
         }
-
-        foreach (var (key, value) in OtelVariables.ParseKeyValueList(configuration[OtelVariables.ResourceAttributes]))
+        else if (options.ServiceName is null
+            && OtelVariables.ParseKeyValueList(configuration[OtelVariables.ResourceAttributes]).Where(kv => kv.Key == "service.name").Select(kv => kv.Value).LastOrDefault() is { Length: > 0 } fromAttributes)
         {
-            if (key == "service.name")
-            {
-                options.ServiceName ??= value;
-            }
-            else
-            {
-                options.ResourceAttributes.TryAdd(key, value);
-            }
+            options.ServiceName = fromAttributes;
         }
 
-        if (configuration[OtelVariables.ExporterEndpoint] is { Length: > 0 } endpoint)
-        {
-            options.Otlp.Endpoint = endpoint;
-        }
-
-        if (configuration[OtelVariables.ExporterProtocol] is { Length: > 0 } protocol)
-        {
-            options.Otlp.Protocol = protocol;
-        }
-
-        if (configuration[OtelVariables.ExporterHeaders] is { Length: > 0 } headers)
-        {
-            options.Otlp.Headers = headers;
-        }
-
-        if (configuration[OtelVariables.ExporterTimeout] is { Length: > 0 } timeout
-            && int.TryParse(timeout, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && ms > 0)
-        {
-            options.Otlp.TimeoutSeconds = Math.Max(1, ms / 1000);
-        }
-
-        if (OtelVariables.IsTrue(configuration[OtelVariables.SdkDisabled]))
+        if (string.Equals(configuration[OtelVariables.SdkDisabled]?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
         {
             options.Tracing.Enabled = false;
             options.Metrics.Enabled = false;

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using Sigcerh.Telemetry.Resources;
 
@@ -13,10 +15,11 @@ internal static class ExportRegistration
     {
         services.AddMetrics();
         services.TryAddSingleton<SigcerhResource>();
-        services.TryAddSingleton<OtlpTarget>();
+        services.TryAddSingleton(sp => new OtlpTarget(sp.GetRequiredService<IOptions<SigcerhTelemetryOptions>>(), sp.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<TelemetryDropCounter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryStatusReporter>());
-        services.AddOpenTelemetry().ConfigureResource(r => r.Clear().AddDetector(sp => sp.GetRequiredService<SigcerhResource>()));
+        // On top of the SDK's default detectors (telemetry.sdk.*, OTEL_RESOURCE_ATTRIBUTES), as the log sink does.
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddDetector(sp => sp.GetRequiredService<SigcerhResource>()));
         return services;
     }
 }

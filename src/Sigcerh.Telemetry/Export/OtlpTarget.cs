@@ -1,64 +1,44 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Exporter;
 using Sigcerh.Telemetry.Configuration;
 
 namespace Sigcerh.Telemetry.Export;
 
-/// <summary>Where and how the three signals are exported, resolved once from the validated options.</summary>
+/// <summary>
+/// Where and how each signal is exported, as the OpenTelemetry SDK's own options read the standard variables (layered
+/// over the <c>SigcerhTelemetry:Otlp</c> section). A signal is exported when its own endpoint or the base endpoint is
+/// set; nothing is exported otherwise, or with <c>OTEL_SDK_DISABLED=true</c>.
+/// </summary>
 internal sealed class OtlpTarget
 {
+    /// <summary>From the options alone, as if no variable were set.</summary>
     public OtlpTarget(IOptions<SigcerhTelemetryOptions> options)
+        : this(options, new ConfigurationBuilder().Build())
     {
-        var o = options.Value.Otlp;
-        Protocol = OtlpProtocols.TryParse(o.Protocol) ?? OtlpExportProtocol.Grpc;
-        Headers = o.Headers;
-        Timeout = TimeSpan.FromSeconds(o.TimeoutSeconds);
-        QueueSize = o.QueueSize;
-        BatchSize = Math.Min(o.BatchSize, o.QueueSize);
-        ExportDelay = TimeSpan.FromMilliseconds(o.ExportDelayMilliseconds);
-        Endpoint = string.IsNullOrWhiteSpace(o.Endpoint) ? null : new Uri(o.Endpoint, UriKind.Absolute);
     }
 
-    /// <summary>Null when no endpoint is configured: nothing is exported.</summary>
-    public Uri? Endpoint { get; }
-
-    public bool Enabled => Endpoint is not null;
-
-    public OtlpExportProtocol Protocol { get; }
-
-    public string? Headers { get; }
-
-    public TimeSpan Timeout { get; }
-
-    public int QueueSize { get; }
-
-    public int BatchSize { get; }
-
-    public TimeSpan ExportDelay { get; }
-
-    /// <summary>
-    /// gRPC uses the base endpoint; http/protobuf needs the signal path, because an endpoint set in code is used verbatim.
-    /// </summary>
-    public Uri SignalEndpoint(string signalPath)
+    public OtlpTarget(IOptions<SigcerhTelemetryOptions> options, IConfiguration configuration)
     {
-        var baseUri = Endpoint ?? throw new InvalidOperationException("OTLP export is not configured.");
-        if (Protocol == OtlpExportProtocol.Grpc)
-        {
-            return baseUri;
-        }
-
-        var text = baseUri.ToString().TrimEnd('/');
-        return text.EndsWith(signalPath, StringComparison.Ordinal) ? baseUri : new Uri(text + signalPath);
+        Configuration = configuration;
+        Settings = OtelSettings.Read(configuration, options.Value);
+        Traces = new OtlpSignalTarget(OtlpSignal.Traces, Settings);
+        Logs = new OtlpSignalTarget(OtlpSignal.Logs, Settings);
+        Metrics = new OtlpSignalTarget(OtlpSignal.Metrics, Settings);
     }
 
-    public OtlpExporterOptions ExporterOptions(string signalPath) => new()
-    {
-        Endpoint = SignalEndpoint(signalPath),
-        Protocol = Protocol,
-        Headers = Headers,
-        TimeoutMilliseconds = (int)Timeout.TotalMilliseconds,
-    };
+    /// <summary>The application's configuration, which the SDK's resource detectors read.</summary>
+    public IConfiguration Configuration { get; }
 
-    public Dictionary<string, string> HeaderDictionary() =>
-        OtelVariables.ParseKeyValueList(Headers).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+    public OtelSettings Settings { get; }
+
+    public OtlpSignalTarget Traces { get; }
+
+    public OtlpSignalTarget Logs { get; }
+
+    public OtlpSignalTarget Metrics { get; }
+
+    public IEnumerable<OtlpSignalTarget> Signals => [Logs, Traces, Metrics];
+
+    /// <summary>True when at least one signal is exported.</summary>
+    public bool Enabled => Signals.Any(s => s.Enabled);
 }

@@ -25,7 +25,7 @@ internal sealed class HealthResponder
         _runner = runner;
         _resource = resource;
         _time = time;
-        _fullDetail = string.Equals(h.DetailLevel, "Full", StringComparison.OrdinalIgnoreCase);
+        _fullDetail = h.DetailLevel == SigcerhHealthDetailLevel.Full;
         _key = string.IsNullOrEmpty(h.DetailKey) ? null : new DetailKey(h.DetailKey);
         _trustLoopback = h.TrustLoopback;
         using var process = Process.GetCurrentProcess();

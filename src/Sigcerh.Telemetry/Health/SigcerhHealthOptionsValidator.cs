@@ -32,10 +32,10 @@ internal sealed partial class SigcerhHealthOptionsValidator(IConfiguration confi
             errors.Add($"{S}:CheckTimeoutSeconds must not exceed {S}:EndpointTimeoutSeconds ({Num(h.EndpointTimeoutSeconds)}), but was '{Num(h.CheckTimeoutSeconds)}'.");
         }
 
-        if (!string.Equals(h.DetailLevel, "Restricted", StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(h.DetailLevel, "Full", StringComparison.OrdinalIgnoreCase))
+        if (!Enum.IsDefined(h.DetailLevel))
         {
-            errors.Add($"{S}:DetailLevel must be 'Restricted' or 'Full', but was '{h.DetailLevel}'.");
+            // Only a number the binder took ("7") gets here; other words fail binding, naming key and value.
+            errors.Add($"{S}:DetailLevel must be 'Restricted' or 'Full', but was '{Num((int)h.DetailLevel)}'.");
         }
 
         if (h.DetailKey is { } key && key.Length < 16)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -39,13 +40,14 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
     public OtlpLogSink(OtlpTarget target, SigcerhResource resource, TelemetryDropCounter drops)
     {
         _drops = drops;
-        _exporter = new AccountedOtlpLogExporter(target.ExporterOptions("/v1/logs"), drops);
+        var logs = target.Logs;
+        _exporter = new AccountedOtlpLogExporter(logs.ExporterOptions(), drops);
         _batch = new BatchLogRecordExportProcessor(
             _exporter,
-            maxQueueSize: target.QueueSize,
-            scheduledDelayMilliseconds: (int)target.ExportDelay.TotalMilliseconds,
-            exporterTimeoutMilliseconds: (int)target.Timeout.TotalMilliseconds,
-            maxExportBatchSize: target.BatchSize);
+            maxQueueSize: logs.QueueSize,
+            scheduledDelayMilliseconds: (int)logs.ExportDelay.TotalMilliseconds,
+            exporterTimeoutMilliseconds: (int)logs.ExportTimeout.TotalMilliseconds,
+            maxExportBatchSize: logs.BatchSize);
 
         // Records that do not fit the queue are dropped by the processor; other log sources add up with this one.
         _overflow = BatchProcessorDrops.Reader(_batch);
@@ -54,8 +56,12 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
             drops.AddSource(TelemetrySignal.Logs, _overflow);
         }
 
-        _factory = LoggerFactory.Create(b => b
-            .SetMinimumLevel(LogLevel.Trace) // Serilog has already filtered by level.
+        _factory = LoggerFactory.Create(b =>
+        {
+            // The SDK's default detectors (telemetry.sdk.*, OTEL_RESOURCE_ATTRIBUTES) read this configuration, as
+            // they do for spans and metrics, so a receiver sees one resource per process.
+            b.Services.AddSingleton(target.Configuration);
+            b.SetMinimumLevel(LogLevel.Trace) // Serilog has already filtered by level.
             .AddOpenTelemetry(o =>
             {
                 o.IncludeFormattedMessage = true;
@@ -63,14 +69,15 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
 
                 // The attributes still reach the processors; the pooled record just keeps no reference to the event.
                 o.ParseStateValues = true;
-                o.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddDetector(resource));
+                o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddDetector(resource));
 
                 // In this order: the event's context is applied before the record is queued, and the exporter the
                 // batch processor sends through closes only after the queue has drained.
                 o.AddProcessor(_records);
                 o.AddProcessor(_batch);
                 o.AddProcessor(_exporter.Host);
-            }));
+            });
+        });
         _logger = _factory.CreateLogger(Category);
         _format = (state, _) => _renderer.Render(state.Event);
     }

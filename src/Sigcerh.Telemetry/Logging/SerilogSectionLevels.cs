@@ -31,7 +31,7 @@ internal static class SerilogSectionLevels
     }
 
     private static LogEventLevel Parse(string key, string value) =>
-        Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out var level)
+        Configuration.LogLevels.TryParse(value, out var level)
             ? level
-            : throw new InvalidOperationException($"{key} must be a Serilog level (Verbose, Debug, Information, Warning, Error, Fatal), but was '{value}'.");
+            : throw new InvalidOperationException($"{key} must be a Serilog level name ({Configuration.LogLevels.Names}), but was '{value}'.");
 }

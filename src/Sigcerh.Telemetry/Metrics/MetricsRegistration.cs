@@ -38,14 +38,14 @@ internal static class MetricsRegistration
                     builder.AddMeter(meter);
                 }
 
-                var target = sp.GetRequiredService<OtlpTarget>();
+                var target = sp.GetRequiredService<OtlpTarget>().Metrics;
                 if (target.Enabled && o.Metrics.Enabled)
                 {
-                    var exporter = new AccountedOtlpMetricExporter(target.ExporterOptions("/v1/metrics"), sp.GetRequiredService<TelemetryDropCounter>());
+                    var exporter = new AccountedOtlpMetricExporter(target.ExporterOptions(), sp.GetRequiredService<TelemetryDropCounter>());
                     builder.AddReader(new PeriodicExportingMetricReader(
                         exporter,
-                        exportIntervalMilliseconds: o.Metrics.ExportIntervalSeconds * 1000,
-                        exportTimeoutMilliseconds: (int)target.Timeout.TotalMilliseconds)
+                        exportIntervalMilliseconds: (int)target.ExportInterval.TotalMilliseconds,
+                        exportTimeoutMilliseconds: (int)target.ExportTimeout.TotalMilliseconds)
                     {
                         TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
                     });

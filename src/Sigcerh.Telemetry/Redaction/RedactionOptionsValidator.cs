@@ -14,7 +14,7 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<SigcerhTeleme
         var errors = new List<string>();
         if (ParseMode(o.Mode) is null)
         {
-            errors.Add($"{Prefix}Mode must be 'Mask', 'Hash' or 'Drop', but was '{o.Mode}'.");
+            errors.Add($"{Prefix}Mode must be 'Mask', 'Hash' or 'Drop', but was '{(int)o.Mode}'.");
         }
 
         foreach (var (key, pattern) in o.Patterns)
@@ -50,6 +50,6 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<SigcerhTeleme
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    public static RedactionMode? ParseMode(string? mode) =>
-        Enum.TryParse<RedactionMode>(mode, ignoreCase: true, out var m) && Enum.IsDefined(m) && !int.TryParse(mode, out _) ? m : null;
+    // The binder takes a number for an enum ("7") even when no member has that value.
+    public static RedactionMode? ParseMode(SigcerhRedactionMode mode) => Enum.IsDefined(mode) ? (RedactionMode)(int)mode : null;
 }

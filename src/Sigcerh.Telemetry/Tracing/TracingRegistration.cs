@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -34,10 +33,10 @@ internal static class TracingRegistration
             .AddNpgsql()
             .SetSampler(sp =>
             {
-                var config = sp.GetRequiredService<IConfiguration>();
+                var settings = sp.GetRequiredService<OtlpTarget>().Settings.Configuration;
                 var o = sp.GetRequiredService<IOptions<SigcerhTelemetryOptions>>().Value.Tracing;
                 return o.Enabled
-                    ? SamplerFactory.Create(config[OtelVariables.TracesSampler], config[OtelVariables.TracesSamplerArg], o.SamplingRatio)
+                    ? SamplerFactory.Create(settings[OtelVariables.TracesSampler], settings[OtelVariables.TracesSamplerArg], o.SamplingRatio)
                     : new AlwaysOffSampler();
             })
             .Deferred((sp, builder) =>
@@ -53,16 +52,16 @@ internal static class TracingRegistration
                     builder.AddProcessor(new RedactingActivityProcessor(sp.GetRequiredService<PiiRedactor>()));
                 }
 
-                var target = sp.GetRequiredService<OtlpTarget>();
+                var target = sp.GetRequiredService<OtlpTarget>().Traces;
                 if (target.Enabled && o.Tracing.Enabled)
                 {
                     var drops = sp.GetRequiredService<TelemetryDropCounter>();
-                    var exporter = new AccountedOtlpTraceExporter(target.ExporterOptions("/v1/traces"), drops);
+                    var exporter = new AccountedOtlpTraceExporter(target.ExporterOptions(), drops);
                     var processor = new BatchActivityExportProcessor(
                         exporter,
                         maxQueueSize: target.QueueSize,
                         scheduledDelayMilliseconds: (int)target.ExportDelay.TotalMilliseconds,
-                        exporterTimeoutMilliseconds: (int)target.Timeout.TotalMilliseconds,
+                        exporterTimeoutMilliseconds: (int)target.ExportTimeout.TotalMilliseconds,
                         maxExportBatchSize: target.BatchSize);
                     if (BatchProcessorDrops.Reader(processor) is { } read)
                     {

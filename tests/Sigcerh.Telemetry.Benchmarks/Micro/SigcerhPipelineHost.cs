@@ -48,7 +48,7 @@ internal sealed class SigcerhPipelineHost : IAsyncDisposable
         if (otlpHttpEndpoint is not null)
         {
             config["SigcerhTelemetry:Otlp:Endpoint"] = otlpHttpEndpoint.ToString();
-            config["SigcerhTelemetry:Otlp:Protocol"] = "http/protobuf";
+            config["SigcerhTelemetry:Otlp:Protocol"] = "HttpProtobuf";
         }
 
         builder.Configuration.AddInMemoryCollection(config);

@@ -13,32 +13,81 @@ namespace Sigcerh.Telemetry.Tests.Configuration;
 public sealed class OtelVariablesTests
 {
     [Fact]
-    public async Task Standard_variables_set_the_resource_endpoint_protocol_and_headers()
+    public async Task Standard_variables_set_the_endpoint_protocol_and_timeout_of_every_signal_through_the_sdk()
     {
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
         {
             ["SigcerhTelemetry:Logging:Console"] = "false",
             ["OTEL_SERVICE_NAME"] = "sigcerh-ocr",
-            ["OTEL_RESOURCE_ATTRIBUTES"] = "service.name=ignored,team=ugel%20norte,deployment.region=lima",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4318",
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20abc,x-tenant=ugel",
+            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "2500",
         });
 
-        var resource = app.Services.GetRequiredService<SigcerhResource>();
-        Assert.Equal("sigcerh-ocr", resource.ServiceName);
-        Assert.Equal("ugel norte", resource.Attributes["team"]);
-        Assert.Equal("lima", resource.Attributes["deployment.region"]);
-
+        Assert.Equal("sigcerh-ocr", app.Services.GetRequiredService<SigcerhResource>().ServiceName);
         var target = app.Services.GetRequiredService<OtlpTarget>();
-        Assert.Equal(OtlpExportProtocol.HttpProtobuf, target.Protocol);
-        Assert.Equal(new Uri("http://127.0.0.1:4318/v1/traces"), target.SignalEndpoint("/v1/traces"));
-        Assert.Equal(new Uri("http://127.0.0.1:4318/v1/logs"), target.SignalEndpoint("/v1/logs"));
-        Assert.Equal("Bearer abc", target.HeaderDictionary()["authorization"]);
+        Assert.Equal(OtlpExportProtocol.HttpProtobuf, target.Traces.Protocol);
+        Assert.Equal(new Uri("http://127.0.0.1:4318/v1/traces"), target.Traces.Endpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:4318/v1/logs"), target.Logs.Endpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:4318/v1/metrics"), target.Metrics.Endpoint);
+
+        // Milliseconds, not truncated to seconds.
+        Assert.All(target.Signals, s => Assert.Equal(TimeSpan.FromMilliseconds(2500), s.Timeout));
+        Assert.Equal("authorization=Bearer%20abc,x-tenant=ugel", target.Logs.ExporterOptions().Headers);
     }
 
     [Fact]
-    public async Task Grpc_uses_the_base_endpoint_without_signal_paths()
+    public async Task Signal_specific_variables_win_for_their_signal_and_their_endpoint_is_used_as_is()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["SigcerhTelemetry:Logging:Console"] = "false",
+            ["SigcerhTelemetry:Otlp:Endpoint"] = "http://127.0.0.1:4317",
+            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = "http://traces.local:4318/custom/path",
+            ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf",
+            ["OTEL_EXPORTER_OTLP_LOGS_TIMEOUT"] = "1234",
+            ["OTEL_EXPORTER_OTLP_METRICS_HEADERS"] = "x-metrics=1",
+        });
+        var target = app.Services.GetRequiredService<OtlpTarget>();
+        Assert.Equal(new Uri("http://traces.local:4318/custom/path"), target.Traces.Endpoint);
+        Assert.Equal(OtlpExportProtocol.HttpProtobuf, target.Traces.Protocol);
+        Assert.Equal(OtlpExportProtocol.Grpc, target.Logs.Protocol);
+        Assert.Equal(new Uri("http://127.0.0.1:4317"), target.Logs.Endpoint);
+        Assert.Equal(TimeSpan.FromMilliseconds(1234), target.Logs.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), target.Traces.Timeout);
+        Assert.Equal("x-metrics=1", target.Metrics.ExporterOptions().Headers);
+        Assert.Null(target.Logs.ExporterOptions().Headers);
+    }
+
+    [Fact]
+    public async Task Batch_and_metric_reader_variables_override_the_sections_bounded_defaults()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["SigcerhTelemetry:Logging:Console"] = "false",
+            ["SigcerhTelemetry:Otlp:Endpoint"] = "http://127.0.0.1:4317",
+            ["SigcerhTelemetry:Otlp:QueueSize"] = "4000",
+            ["OTEL_BSP_MAX_QUEUE_SIZE"] = "300",
+            ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "100",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "750",
+            ["OTEL_BLRP_EXPORT_TIMEOUT"] = "4321",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "2500",
+            ["OTEL_METRIC_EXPORT_TIMEOUT"] = "1500",
+        });
+        var target = app.Services.GetRequiredService<OtlpTarget>();
+        Assert.Equal(300, target.Traces.QueueSize);
+        Assert.Equal(100, target.Traces.BatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(750), target.Traces.ExportDelay);
+        Assert.Equal(4000, target.Logs.QueueSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(4321), target.Logs.ExportTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(1000), target.Logs.ExportDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), target.Metrics.ExportInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), target.Metrics.ExportTimeout);
+    }
+
+    [Fact]
+    public async Task Without_variables_the_bounded_defaults_hold()
     {
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
         {
@@ -46,8 +95,35 @@ public sealed class OtelVariablesTests
             ["SigcerhTelemetry:Otlp:Endpoint"] = "http://127.0.0.1:4317",
         });
         var target = app.Services.GetRequiredService<OtlpTarget>();
-        Assert.Equal(OtlpExportProtocol.Grpc, target.Protocol);
-        Assert.Equal(new Uri("http://127.0.0.1:4317"), target.SignalEndpoint("/v1/traces"));
+        Assert.All(new[] { target.Traces, target.Logs }, s => Assert.Equal(8192, s.QueueSize));
+        Assert.All(new[] { target.Traces, target.Logs }, s => Assert.Equal(TimeSpan.FromSeconds(1), s.ExportDelay));
+        Assert.Equal(TimeSpan.FromSeconds(15), target.Metrics.ExportInterval);
+    }
+
+    [Theory]
+    [InlineData("OTEL_TRACES_SAMPLER", "sometimes")]
+    [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]
+    [InlineData("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "zstd")]
+    [InlineData("OTEL_SDK_DISABLED", "yes")]
+    public async Task An_unknown_choice_is_ignored_with_one_warning_naming_the_variable_as_the_specification_asks(string variable, string value)
+    {
+        var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["SigcerhTelemetry:Logging:Console"] = "false",
+            ["SigcerhTelemetry:Otlp:Endpoint"] = "http://127.0.0.1:4317",
+            [variable] = value,
+        });
+        var target = app.Services.GetRequiredService<OtlpTarget>();
+        Assert.True(target.Enabled);
+        Assert.Equal(OtlpExportProtocol.Grpc, target.Traces.Protocol);
+        await app.StopAsync();
+        var warnings = LogFiles.ReadEvents(app.LogDirectory)
+            .Where(e => LogFiles.Level(e) == "Warning" && LogFiles.Template(e).StartsWith("Configuration value ignored", StringComparison.Ordinal))
+            .Select(e => LogFiles.Prop(e, "Reason")!)
+            .ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Contains(variable, warning, StringComparison.Ordinal);
+        Assert.Contains(value, warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,7 +141,27 @@ public sealed class OtelVariablesTests
             configure: o => o.ServiceName = "from-code");
         var options = app.Services.GetRequiredService<IOptions<SigcerhTelemetryOptions>>().Value;
         Assert.Equal("from-code", options.ServiceName);
-        Assert.Equal("http://variable:4317", options.Otlp.Endpoint);
+        Assert.Equal(new Uri("http://variable:4317"), app.Services.GetRequiredService<OtlpTarget>().Traces.Endpoint);
+    }
+
+    [Fact]
+    public async Task An_otlp_setting_made_in_code_wins_over_the_variable()
+    {
+        await using var app = await TestApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["SigcerhTelemetry:Logging:Console"] = "false",
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://variable:4317",
+                ["OTEL_BSP_MAX_QUEUE_SIZE"] = "100",
+            },
+            configure: o =>
+            {
+                o.Otlp.Endpoint = "http://code:4317";
+                o.Otlp.QueueSize = 50;
+            });
+        var target = app.Services.GetRequiredService<OtlpTarget>();
+        Assert.Equal(new Uri("http://code:4317"), target.Traces.Endpoint);
+        Assert.Equal(50, target.Traces.QueueSize);
     }
 
     [Fact]

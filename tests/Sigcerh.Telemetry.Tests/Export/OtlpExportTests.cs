@@ -79,6 +79,16 @@ public sealed class OtlpExportTests(RealServers servers)
         Assert.Equal(Environment.MachineName, attributes["host.name"]);
         Assert.False(string.IsNullOrEmpty(attributes["service.version"]));
         Assert.True(Guid.TryParse(attributes["service.instance.id"], out _));
+
+        // The SDK's default detectors stay, on logs as on spans.
+        Assert.Equal("opentelemetry", attributes["telemetry.sdk.name"]);
+        Assert.Equal("ugel norte", attributes["team"]);
+        Assert.Equal("dotnet", attributes["telemetry.sdk.language"]);
+        Assert.False(string.IsNullOrEmpty(attributes["telemetry.sdk.version"]));
+        var logJson = await dashboard.GetLogsAsync();
+        var rl = logJson.GetProperty("data").GetProperty("resourceLogs").EnumerateArray()
+            .First(r => OtlpJson.ResourceAttributes(r).GetValueOrDefault("service.name") == service);
+        Assert.Equal(attributes.OrderBy(kv => kv.Key, StringComparer.Ordinal), OtlpJson.ResourceAttributes(rl).OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -120,16 +130,203 @@ public sealed class OtlpExportTests(RealServers servers)
         }
     }
 
+    [Theory]
+    [InlineData("TRACES")]
+    [InlineData("LOGS")]
+    [InlineData("METRICS")]
+    public async Task A_signal_specific_endpoint_sends_only_that_signal_to_it_while_the_others_go_to_the_base_endpoint(string signal)
+    {
+        await using var dashboard = await AspireDashboard.StartNewAsync();
+        var service = "sigcerh-only-" + signal.ToLowerInvariant();
+        await using var app = await StartSignalApp(service, new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort.Next()}", // nobody listens there
+            [$"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
+        });
+
+        var resource = await WaitForResource(dashboard, app, service, signal);
+        Assert.Equal(signal == "TRACES", resource.GetProperty("hasTraces").GetBoolean());
+        Assert.Equal(signal == "LOGS", resource.GetProperty("hasLogs").GetBoolean());
+        Assert.Equal(signal == "METRICS", resource.GetProperty("hasMetrics").GetBoolean());
+
+        // The other two signals went to the dead base endpoint: counted as dropped, never at the receiver.
+        var drops = app.Services.GetRequiredService<TelemetryDropCounter>();
+        var others = TelemetrySignal.All.Where(s => !string.Equals(s, signal, StringComparison.OrdinalIgnoreCase)).ToList();
+        await AspireDashboard.WaitForAsync(
+            async () =>
+            {
+                await Ping(app);
+                return others.All(s => drops.Dropped(s) > 0) ? "dropped" : null;
+            },
+            TimeSpan.FromSeconds(60),
+            "the other signals to be dropped at the dead base endpoint");
+        Assert.Equal(0, drops.Dropped(signal.ToLowerInvariant()));
+        resource = Single(await dashboard.GetResourcesAsync(), service);
+        Assert.Equal(signal == "TRACES", resource.GetProperty("hasTraces").GetBoolean());
+        Assert.Equal(signal == "LOGS", resource.GetProperty("hasLogs").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_signal_specific_protocol_and_verbatim_endpoint_send_traces_over_http_while_logs_use_grpc()
+    {
+        await using var dashboard = await AspireDashboard.StartNewAsync();
+        const string service = "sigcerh-protocol-per-signal";
+        await using var app = await StartSignalApp(service, new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort.Next()}", // nobody listens there
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf",
+            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = new Uri(dashboard.OtlpHttpEndpoint, "/v1/traces").ToString(),
+        });
+
+        var resource = await WaitForResource(dashboard, app, service, "TRACES", "LOGS");
+        Assert.True(resource.GetProperty("hasTraces").GetBoolean());
+        Assert.True(resource.GetProperty("hasLogs").GetBoolean());
+        Assert.Equal(0, app.Services.GetRequiredService<TelemetryDropCounter>().Dropped(TelemetrySignal.Traces));
+    }
+
+    [Fact]
+    public async Task Signal_specific_headers_carry_the_receivers_api_key_for_that_signal_only()
+    {
+        const string key = "clave-otlp-de-prueba-0123456789";
+        await using var dashboard = await AspireDashboard.StartNewAsync(otlpApiKey: key);
+        const string service = "sigcerh-headers-per-signal";
+        await using var app = await StartSignalApp(service, new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = $"{AspireDashboard.ApiKeyHeader}=wrong-key",
+            ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = $"{AspireDashboard.ApiKeyHeader}={key}",
+        });
+
+        var resource = await WaitForResource(dashboard, app, service, "LOGS");
+        var drops = app.Services.GetRequiredService<TelemetryDropCounter>();
+        await AspireDashboard.WaitForAsync(
+            async () =>
+            {
+                await Ping(app);
+                return drops.Dropped(TelemetrySignal.Traces) > 0 && drops.Dropped(TelemetrySignal.Metrics) > 0 ? "rejected" : null;
+            },
+            TimeSpan.FromSeconds(60),
+            "traces and metrics with the wrong key to be rejected");
+        resource = Single(await dashboard.GetResourcesAsync(), service);
+        Assert.True(resource.GetProperty("hasLogs").GetBoolean());
+        Assert.False(resource.GetProperty("hasTraces").GetBoolean());
+        Assert.False(resource.GetProperty("hasMetrics").GetBoolean());
+        Assert.Equal(0, drops.Dropped(TelemetrySignal.Logs));
+    }
+
+    [Fact]
+    public async Task OTEL_EXPORTER_OTLP_CERTIFICATE_lets_the_exporter_trust_a_collector_with_a_private_certificate()
+    {
+        var dir = Directory.CreateTempSubdirectory("sigcerh-tls-");
+        try
+        {
+            var (cert, key) = SelfSignedPem(dir.FullName);
+            await using var dashboard = await AspireDashboard.StartNewAsync(tls: (cert, key));
+            Assert.Equal("https", dashboard.OtlpGrpcEndpoint.Scheme);
+
+            // Without the variable the private certificate is not trusted: every export fails and is counted.
+            await using (var untrusting = await StartSignalApp("sigcerh-tls-untrusted", new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString() }))
+            {
+                var drops = untrusting.Services.GetRequiredService<TelemetryDropCounter>();
+                await AspireDashboard.WaitForAsync(
+                    async () =>
+                    {
+                        await Ping(untrusting);
+                        return drops.Dropped(TelemetrySignal.Traces) > 0 ? "dropped" : null;
+                    },
+                    TimeSpan.FromSeconds(60),
+                    "spans to an untrusted certificate to be dropped");
+            }
+
+            const string service = "sigcerh-tls-trusted";
+            await using var app = await StartSignalApp(service, new()
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.OtlpGrpcEndpoint.ToString(),
+                ["OTEL_EXPORTER_OTLP_CERTIFICATE"] = cert,
+            });
+            var resource = await WaitForResource(dashboard, app, service, "TRACES", "LOGS", "METRICS");
+            Assert.True(resource.GetProperty("hasTraces").GetBoolean());
+            Assert.DoesNotContain(OtlpJson.ResourceNames(await dashboard.GetResourcesAsync()), n => n.StartsWith("sigcerh-tls-untrusted", StringComparison.Ordinal));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static (string Certificate, string Key) SelfSignedPem(string dir)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=127.0.0.1", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            [new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var cert = Path.Combine(dir, "collector.pem");
+        var key = Path.Combine(dir, "collector-key.pem");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        return (cert, key);
+    }
+
+    private static Task<TestApp> StartSignalApp(string service, Dictionary<string, string?> variables)
+    {
+        var config = new Dictionary<string, string?>(variables)
+        {
+            ["SigcerhTelemetry:ServiceName"] = service,
+            ["SigcerhTelemetry:Logging:Console"] = "false",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "2000",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        };
+        return TestApp.StartAsync(config, map: a => a.MapGet("/ping", (ILogger<OtlpExportTests> log) =>
+        {
+            log.LogWarning("ping served");
+            return "pong";
+        }));
+    }
+
+    private static async Task Ping(TestApp app)
+    {
+        using var r = await app.Client.GetAsync(new Uri("/ping", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode);
+    }
+
+    private static async Task<JsonElement> WaitForResource(AspireDashboard dashboard, TestApp app, string service, params string[] signals) =>
+        (JsonElement)await AspireDashboard.WaitForAsync<object>(
+            async () =>
+            {
+                await Ping(app);
+                var mine = (await dashboard.GetResourcesAsync()).EnumerateArray()
+                    .Where(r => r.GetProperty("name").GetString()!.StartsWith(service, StringComparison.Ordinal)).ToList();
+                return mine.Count == 1 && signals.All(s => mine[0].GetProperty("has" + char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant()).GetBoolean())
+                    ? mine[0] : null;
+            },
+            TimeSpan.FromSeconds(60),
+            $"{string.Join(" and ", signals)} of {service} at the receiver");
+
+    private static JsonElement Single(JsonElement resources, string service) =>
+        Assert.Single(resources.EnumerateArray(), r => r.GetProperty("name").GetString()!.StartsWith(service, StringComparison.Ordinal));
+
     private async Task<TestApp> StartOrderApp(string service, Uri endpoint, string protocol, bool withDatabase = true)
     {
         var config = new Dictionary<string, string?>
         {
             ["SigcerhTelemetry:ServiceName"] = service,
             ["SigcerhTelemetry:Otlp:Endpoint"] = endpoint.ToString(),
-            ["SigcerhTelemetry:Otlp:Protocol"] = protocol,
+            ["SigcerhTelemetry:Otlp:Protocol"] = protocol == "http/protobuf" ? "HttpProtobuf" : "Grpc",
             ["SigcerhTelemetry:Otlp:ExportDelayMilliseconds"] = "200",
             ["SigcerhTelemetry:Otlp:TimeoutSeconds"] = "2",
             ["SigcerhTelemetry:Metrics:ExportIntervalSeconds"] = "1",
+            ["OTEL_RESOURCE_ATTRIBUTES"] = "team=ugel%20norte",
         };
         // Without a database the data source still exists (the endpoint needs it) but is never opened.
         var connectionString = withDatabase ? (await servers.PostgresAsync()).ConnectionString : "Host=127.0.0.1;Port=1";

@@ -28,7 +28,7 @@ public class HealthOptionsValidatorTests
     [InlineData("CacheSeconds", "-1", "SigcerhTelemetry:Health:CacheSeconds")]
     [InlineData("CheckTimeoutSeconds", "0", "SigcerhTelemetry:Health:CheckTimeoutSeconds")]
     [InlineData("CheckTimeoutSeconds", "11", "SigcerhTelemetry:Health:CheckTimeoutSeconds")]
-    [InlineData("DetailLevel", "Everything", "SigcerhTelemetry:Health:DetailLevel")]
+    [InlineData("DetailLevel", "7", "SigcerhTelemetry:Health:DetailLevel")]
     [InlineData("DiskDegradedPercent", "95", "SigcerhTelemetry:Health:DiskDegradedPercent")]
     [InlineData("MemoryUnhealthyPercent", "120", "SigcerhTelemetry:Health:MemoryUnhealthyPercent")]
     [InlineData("PostgreSqlConnectionsDegradedPercent", "0", "SigcerhTelemetry:Health:PostgreSqlConnectionsDegradedPercent")]
@@ -38,7 +38,9 @@ public class HealthOptionsValidatorTests
         var errors = Errors([], h =>
         {
             var p = typeof(SigcerhHealthOptions).GetProperty(property)!;
-            p.SetValue(h, Convert.ChangeType(value, p.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+            p.SetValue(h, p.PropertyType.IsEnum
+                ? Enum.ToObject(p.PropertyType, int.Parse(value, System.Globalization.CultureInfo.InvariantCulture))
+                : Convert.ChangeType(value, p.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
         });
 
         var error = Assert.Single(errors);

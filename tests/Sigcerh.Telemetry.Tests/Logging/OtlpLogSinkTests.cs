@@ -176,7 +176,7 @@ public sealed class OtlpLogSinkTests
     {
         var options = Options.Create(new SigcerhTelemetryOptions { ServiceName = service });
         options.Value.Otlp.Endpoint = endpoint.ToString();
-        options.Value.Otlp.Protocol = protocol;
+        options.Value.Otlp.Protocol = protocol == "http/protobuf" ? SigcerhOtlpProtocol.HttpProtobuf : SigcerhOtlpProtocol.Grpc;
         options.Value.Otlp.ExportDelayMilliseconds = 100;
         options.Value.Otlp.TimeoutSeconds = (int)timeout.TotalSeconds;
         var environment = new HostingEnvironment { ApplicationName = "Sigcerh.Telemetry.Tests", EnvironmentName = "Production", ContentRootPath = Path.GetTempPath() };

@@ -92,7 +92,7 @@ public sealed class PiiRedactorTests
     [Fact]
     public void Hash_mode_gives_the_same_keyed_token_for_the_same_value_and_never_the_value()
     {
-        var o = new SigcerhRedactionOptions { Mode = "Hash", HashKey = "clave-de-prueba" };
+        var o = new SigcerhRedactionOptions { Mode = SigcerhRedactionMode.Hash, HashKey = "clave-de-prueba" };
         var redactor = PiiRedactor.Create(o);
         var a = redactor.Redact("DNI 45678912 y celular 987 654 321");
         var b = redactor.Redact("dni:45678912; cel 987654321");
@@ -103,14 +103,14 @@ public sealed class PiiRedactorTests
         var phoneA = System.Text.RegularExpressions.Regex.Match(a, @"\[phone:[0-9a-f]{12}\]").Value;
         Assert.Contains(phoneA, b, StringComparison.Ordinal); // grouping does not change the hash
 
-        var otherKey = PiiRedactor.Create(new SigcerhRedactionOptions { Mode = "Hash", HashKey = "otra-clave" });
+        var otherKey = PiiRedactor.Create(new SigcerhRedactionOptions { Mode = SigcerhRedactionMode.Hash, HashKey = "otra-clave" });
         Assert.NotEqual(a, otherKey.Redact("DNI 45678912 y celular 987 654 321"));
     }
 
     [Fact]
     public void Drop_mode_writes_only_the_kind_of_data()
     {
-        var redactor = PiiRedactor.Create(new SigcerhRedactionOptions { Mode = "drop" });
+        var redactor = PiiRedactor.Create(new SigcerhRedactionOptions { Mode = SigcerhRedactionMode.Drop });
         Assert.Equal("DNI [dni], correo [email]", redactor.Redact("DNI 45678912, correo a.b@ugel.gob.pe"));
     }
 
