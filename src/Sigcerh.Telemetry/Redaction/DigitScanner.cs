@@ -25,6 +25,17 @@ internal static class DigitScanner
             }
 
             var start = i + next;
+            if (start > 0 && text[start - 1] == '%' && start + 1 < text.Length && char.IsAsciiHexDigit(text[start + 1]))
+            {
+                // The two hex digits of a URL escape (%20, %2B, %3D) are not part of the number after them.
+                start += 2;
+                if (start >= text.Length || !char.IsAsciiDigit(text[start]))
+                {
+                    i = start;
+                    continue;
+                }
+            }
+
             var end = start + 1;
             while (end < text.Length && char.IsAsciiDigit(text[end]))
             {
@@ -60,7 +71,7 @@ internal static class DigitScanner
     private static int Classify(ReadOnlySpan<char> text, int start, int end, ref List<PiiMatch>? found, ref RedactionWork work, ref TokenGuard guard)
     {
         var length = end - start;
-        if (length < 3)
+        if (length < 3 || IsFraction(text, start))
         {
             return end;
         }
@@ -75,9 +86,14 @@ internal static class DigitScanner
             return phoneEnd;
         }
 
+        if (IsDecimalPart(text, start, end))
+        {
+            return end;
+        }
+
         switch (length)
         {
-            case 8 when !IsDecimalPart(text, start, end):
+            case 8:
                 Accept(text, start, end, "dni", ref found, ref work, ref guard);
                 return end;
             case 9 when text[start] == '0' && text[start + 1] == '0':
@@ -220,10 +236,13 @@ internal static class DigitScanner
         return length > 0 && i + length < text.Length && char.IsAsciiDigit(text[i + length]) ? length : 0;
     }
 
-    // 12345678.50 or 1.12345678: an amount or a fraction, not a DNI.
+    // 0.987654321, -12.04637412: the digits after a decimal point are a fraction, never a document or a phone.
+    private static bool IsFraction(ReadOnlySpan<char> text, int start) =>
+        start >= 2 && text[start - 1] == '.' && char.IsAsciiDigit(text[start - 2]);
+
+    // 12345678.50: the whole part of an amount.
     private static bool IsDecimalPart(ReadOnlySpan<char> text, int start, int end) =>
-        (start >= 2 && text[start - 1] == '.' && char.IsAsciiDigit(text[start - 2]))
-        || (end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1]));
+        end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1]);
 
     private static bool IsRucPrefix(char a, char b) => (a, b) is ('1', '0' or '5' or '6' or '7') or ('2', '0');
 
