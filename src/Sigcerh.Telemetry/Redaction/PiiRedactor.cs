@@ -206,17 +206,26 @@ internal sealed class PiiRedactor
         return Convert.ToHexStringLower(mac, 0, 6);
     }
 
+    // Backs off to a break that no number or address spans: whitespace or punctuation, except a separator between
+    // digits ("987 654 321" and "4111-1111-1111-1111" are kept whole or not at all).
     private int CutPoint(string value)
     {
         var cut = _maxLength;
         var floor = Math.Max(0, cut - CutBackoff);
-        while (cut > floor && !char.IsWhiteSpace(value[cut - 1]) && value[cut - 1] is not (',' or ';' or '/' or '&' or '"' or '\'' or '(' or ')'))
+        while (cut > floor && !IsBreak(value, cut - 1))
         {
             cut--;
         }
 
         return cut;
     }
+
+    private static bool IsBreak(string value, int i) => value[i] switch
+    {
+        ' ' or '-' or '.' or '+' or '\u00A0' or '\u202F' => i == 0 || !char.IsAsciiDigit(value[i - 1]),
+        ',' or ';' or '/' or '&' or '"' or '\'' or '(' or ')' or '<' or '>' or '=' => true,
+        var c => char.IsWhiteSpace(c),
+    };
 
     // A pattern that needs no lookaround or backreference runs non-backtracking, linear in the text; others keep a
     // timeout, and the value is masked whole when it fires.
