@@ -88,6 +88,21 @@ public sealed class RedactingLogEventSinkTests
     }
 
     [Fact]
+    public void The_OTLP_record_of_a_redacted_exception_carries_the_real_type_and_no_exception_object()
+    {
+        var (_, events) = Log(l => l.Error(new ArgumentException("DNI 45678912 inválido"), "Falló"));
+        var state = new Sigcerh.Telemetry.Logging.LogEventAttributeCollection(Assert.Single(events), new Sigcerh.Telemetry.Logging.CleanMessageRenderer());
+        var attributes = state.ToDictionary(a => a.Key, a => a.Value as string);
+
+        // The SDK would add exception.type = "RedactedException" for any exception object it is given.
+        Assert.Null(state.Exception);
+        Assert.Equal(nameof(ArgumentException), attributes["exception.type"]);
+        Assert.Equal("DNI ***912 inválido", attributes["exception.message"]);
+        Assert.StartsWith("System.ArgumentException: DNI ***912 inválido", attributes["exception.stacktrace"], StringComparison.Ordinal);
+        Assert.Equal(state.Count, state.Count());
+    }
+
+    [Fact]
     public void A_clean_event_passes_through_as_the_same_instance()
     {
         var redactor = PiiRedactor.Create(new SigcerhRedactionOptions());
