@@ -4,8 +4,9 @@ namespace Sigcerh.Telemetry.Redaction;
 
 /// <summary>
 /// Knows which candidates sit inside tokens that are never personal data: GUIDs, Kestrel request ids, timestamps, and
-/// hex words of 16 characters or more (trace and span ids, hashes). The protected-token regex runs once per value, at
-/// the first candidate; candidates arrive left to right, so each check only moves a cursor forward.
+/// hex words of 16 characters or more (trace and span ids, hashes). The protected-token regex runs at most once per
+/// value, at the first candidate beside a '-' or ':'; candidates arrive left to right, so each check only moves a
+/// cursor forward.
 /// </summary>
 internal partial struct TokenGuard
 {
@@ -23,6 +24,13 @@ internal partial struct TokenGuard
         if (InHashWord(text, start, ref work))
         {
             return true;
+        }
+
+        // Every protected token joins its digits with '-' or ':' (GUIDs, request ids, dates and times): a candidate with
+        // neither beside it needs no regex, so a path of numbers between '/' runs none.
+        if (!NextToDashOrColon(text, _wordStart, _wordEnd))
+        {
+            return false;
         }
 
         if (!_scanned)
@@ -48,6 +56,9 @@ internal partial struct TokenGuard
 
         return _next < _ranges.Count && _ranges[_next].Start < end;
     }
+
+    private static bool NextToDashOrColon(ReadOnlySpan<char> text, int wordStart, int wordEnd) =>
+        (wordStart > 0 && text[wordStart - 1] is '-' or ':') || (wordEnd < text.Length && text[wordEnd] is '-' or ':');
 
     // The letters-and-digits word holding start, cached: later candidates in the same word cost nothing.
     private bool InHashWord(ReadOnlySpan<char> text, int start, ref RedactionWork work)

@@ -60,14 +60,17 @@ public sealed class RedactionCostTests
         Assert.True(ratio <= sizes * 1.1, $"{name}: {sizes:F2}x the characters cost {ratio:F2}x the work");
     }
 
-    [Fact]
-    public void Regex_evaluations_per_value_do_not_grow_with_the_candidates_it_holds()
+    [Theory]
+    [InlineData("digit path")]
+    [InlineData("guid-like")]
+    [InlineData("bulk insert")]
+    public void Regex_evaluations_per_value_do_not_grow_with_the_candidates_it_holds(string name)
     {
         // The old redactor re-ran the protected-token regex over the whole value for every candidate.
-        var text = HostileInputs["digit path"](8 * 1024);
+        var text = HostileInputs[name](8 * 1024);
         var work = default(RedactionWork);
         Unbounded.Redact(text, ref work);
-        Assert.True(work.Candidates > 500, $"{work.Candidates} candidates");
+        Assert.True(work.Candidates > 300, $"{work.Candidates} candidates");
         Assert.True(work.RegexRuns <= 1, $"{work.RegexRuns} regex evaluations");
         Assert.True(work.RegexChars <= text.Length, $"{work.RegexChars} characters handed to regexes");
     }
