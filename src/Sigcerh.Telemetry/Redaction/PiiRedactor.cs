@@ -133,7 +133,12 @@ internal sealed class PiiRedactor
             return;
         }
 
-        found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        // The digit scanner finds its matches in order; only e-mails or configured patterns can need a sort.
+        if (!IsInOrder(found))
+        {
+            found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        }
+
         var at = 0;
         var i = 0;
         while (i < found.Count)
@@ -151,6 +156,19 @@ internal sealed class PiiRedactor
         }
 
         sb.Append(text[at..]);
+    }
+
+    private static bool IsInOrder(List<PiiMatch> found)
+    {
+        for (var i = 1; i < found.Count; i++)
+        {
+            if (found[i].Start < found[i - 1].Start)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void AppendReplacement(StringBuilder sb, string rule, ReadOnlySpan<char> secret)
