@@ -24,11 +24,16 @@ internal sealed class PiiRedactor
     // A cut must not leave half a number or address readable at the end of what is kept.
     private const int CutBackoff = 64;
 
+    // A request's path reaches the redactor as one string instance several times (the request log, the log scope of
+    // every event, the span's url.path): a long value just redacted is answered from memory.
+    private const int RememberedLength = 256;
+
     private readonly (string Name, Regex Regex)[] _custom;
     private readonly RedactionMode _mode;
     private readonly byte[] _hashKey;
     private readonly FrozenSet<string> _allowed;
     private readonly int _maxLength;
+    private Remembered? _last;
 
     /// <summary>Builds the redactor from <c>SigcerhTelemetry:Redaction</c>; the options were validated at startup.</summary>
     public PiiRedactor(IOptions<SigcerhTelemetryOptions> options)
@@ -55,8 +60,22 @@ internal sealed class PiiRedactor
     /// <summary>Returns the same instance when nothing was masked, so clean values cost no allocation.</summary>
     public string Redact(string value)
     {
-        var work = default(RedactionWork);
-        return Redact(value, ref work);
+        if (value.Length < RememberedLength)
+        {
+            var work = default(RedactionWork);
+            return Redact(value, ref work);
+        }
+
+        // One reference read and one write: threads racing here at worst redact the same value twice.
+        if (Volatile.Read(ref _last) is { } last && ReferenceEquals(last.Value, value))
+        {
+            return last.Redacted;
+        }
+
+        var longWork = default(RedactionWork);
+        var redacted = Redact(value, ref longWork);
+        Volatile.Write(ref _last, new Remembered(value, redacted));
+        return redacted;
     }
 
     /// <summary>As <see cref="Redact(string)"/>, counting the work done (tests bound it without a clock).</summary>
@@ -258,4 +277,6 @@ internal sealed class PiiRedactor
             return new Regex(pattern, RegexOptions.CultureInvariant, CustomTimeout);
         }
     }
+
+    private sealed record Remembered(string Value, string Redacted);
 }

@@ -119,6 +119,20 @@ public sealed class RedactionCostTests
         Assert.True(work.ScannedChars <= MaxWorkPerChar * 16 * 1024);
     }
 
+    [Fact]
+    public void A_long_value_seen_again_as_the_same_instance_is_answered_from_memory_and_others_are_not()
+    {
+        var redactor = PiiRedactor.Create(new SigcerhRedactionOptions());
+        var path = HostileInputs["digit path"](8 * 1024);
+        var other = HostileInputs["bulk insert"](8 * 1024);
+        var first = redactor.Redact(path);
+        Assert.Same(first, redactor.Redact(path));
+        Assert.NotEqual(first, redactor.Redact(other));
+        var copy = new string(path.AsSpan());
+        Assert.Equal(first, redactor.Redact(copy));
+        Assert.DoesNotContain("/10000000", first, StringComparison.Ordinal);
+    }
+
     private static long Work(PiiRedactor redactor, string text)
     {
         var work = default(RedactionWork);
