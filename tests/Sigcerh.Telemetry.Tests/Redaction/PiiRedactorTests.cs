@@ -133,6 +133,8 @@ public sealed class PiiRedactorTests
     [InlineData("SigcerhTelemetry:Redaction:Mode", "Ocultar", "SigcerhTelemetry:Redaction:Mode", "'Ocultar'")]
     [InlineData("SigcerhTelemetry:Redaction:Patterns:placa", "[A-Z{3", "SigcerhTelemetry:Redaction:Patterns:placa", "'[A-Z{3'")]
     [InlineData("SigcerhTelemetry:Redaction:Patterns:vacio", "x*", "SigcerhTelemetry:Redaction:Patterns:vacio", "'x*'")]
+    [InlineData("SigcerhTelemetry:Redaction:MaxValueLength", "100", "SigcerhTelemetry:Redaction:MaxValueLength", "'100'")]
+    [InlineData("SigcerhTelemetry:Redaction:MaxValueLength", "2000000", "SigcerhTelemetry:Redaction:MaxValueLength", "'2000000'")]
     public void A_bad_redaction_setting_fails_startup_naming_the_key_and_the_value(string key, string value, string expectedKey, string expectedValue)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
