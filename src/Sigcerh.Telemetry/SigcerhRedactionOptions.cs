@@ -22,6 +22,13 @@ public sealed class SigcerhRedactionOptions
     /// <summary>Extra patterns to mask, name to .NET regular expression, added to the built-in ones.</summary>
     public Dictionary<string, string> Patterns { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Longest value, in characters, that is read whole (16384 by default, 1024 to 1048576). A longer value (a huge query
+    /// string, a bulk INSERT, a deep stack trace) keeps its first characters, redacted, and ends with a note of how
+    /// many were cut: redaction costs at most this much per value, whatever a request sends.
+    /// </summary>
+    public int MaxValueLength { get; set; } = 16 * 1024;
+
     /// <summary>Log property and span attribute names whose values are never redacted (compared ignoring case).</summary>
     public List<string> AllowedProperties { get; } = [];
 }

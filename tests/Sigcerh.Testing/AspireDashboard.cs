@@ -163,6 +163,9 @@ public sealed class AspireDashboard : IAsyncDisposable
     /// <summary>GET /api/telemetry/logs (OTLP-shaped, under data.resourceLogs).</summary>
     public Task<JsonElement> GetLogsAsync() => GetJsonAsync("/api/telemetry/logs");
 
+    /// <summary>GET /api/telemetry/logs with a limit: the dashboard returns 200 records unless told otherwise.</summary>
+    public Task<JsonElement> GetLogsAsync(int limit) => GetJsonAsync("/api/telemetry/logs?limit=" + limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>GET /api/telemetry/traces (OTLP-shaped, under data.resourceSpans).</summary>
     public Task<JsonElement> GetTracesAsync() => GetJsonAsync("/api/telemetry/traces");
 

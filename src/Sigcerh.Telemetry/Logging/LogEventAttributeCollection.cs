@@ -1,6 +1,7 @@
 using System.Collections;
 using Serilog.Core;
 using Serilog.Events;
+using Sigcerh.Telemetry.Redaction;
 
 namespace Sigcerh.Telemetry.Logging;
 
@@ -9,7 +10,8 @@ namespace Sigcerh.Telemetry.Logging;
 /// anything structured as JSON), then <c>message_template.text</c>, then <c>{OriginalFormat}</c>. The SDK's batch
 /// processor copies the attributes through <see cref="CopyTo"/> into the pooled record's own list, which is why this
 /// is an <see cref="ICollection{T}"/>: the copy then needs no enumerator and no intermediate array.
-/// <c>SourceContext</c> is not an attribute: it names the instrumentation scope, as it did before.
+/// <c>SourceContext</c> is not an attribute: it names the instrumentation scope, as it did before. A redacted exception
+/// adds its own <c>exception.*</c> attributes: the SDK would name its type <c>RedactedException</c>.
 /// </summary>
 internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<string, object?>>, ICollection<KeyValuePair<string, object?>>
 {
@@ -21,6 +23,7 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
 
     private readonly CleanMessageRenderer _renderer;
     private readonly int _properties;
+    private readonly RedactedException? _exception;
     private bool _exporting;
 
     public LogEventAttributeCollection(LogEvent logEvent, CleanMessageRenderer renderer)
@@ -29,6 +32,7 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
         _renderer = renderer;
         var properties = logEvent.Properties;
         _properties = properties.Count;
+        _exception = logEvent.Exception as RedactedException;
         if (properties.TryGetValue(Constants.SourceContextPropertyName, out var context) && context is ScalarValue { Value: string name })
         {
             SourceContext = name;
@@ -41,7 +45,12 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
     /// <summary>The event's <c>SourceContext</c> when it is a string, else null.</summary>
     public string? SourceContext { get; }
 
-    public int Count => _properties + (_exporting ? 1 : 2);
+    /// <summary>The exception the SDK may see: none when it was redacted, as its attributes are here instead.</summary>
+    public Exception? Exception => _exception is null ? Event.Exception : null;
+
+    public int Count => _properties + ExceptionCount + (_exporting ? 1 : 2);
+
+    private int ExceptionCount => _exception is null ? 0 : 3;
 
     public bool IsReadOnly => true;
 
@@ -53,12 +62,17 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
 
             // The logger reads from the end and stops at {OriginalFormat}: it never walks the properties.
-            if (index == _properties)
+            if (index >= _properties && index < _properties + ExceptionCount)
+            {
+                return ExceptionAttribute(index - _properties);
+            }
+
+            if (index == _properties + ExceptionCount)
             {
                 return new(TemplateTextKey, Event.MessageTemplate.Text);
             }
 
-            if (index > _properties)
+            if (index > _properties + ExceptionCount)
             {
                 return new(OriginalFormatKey, Event.MessageTemplate.Text);
             }
@@ -97,6 +111,11 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
             }
         }
 
+        for (var k = 0; k < ExceptionCount; k++)
+        {
+            array[i++] = ExceptionAttribute(k);
+        }
+
         var template = Event.MessageTemplate.Text;
         array[i++] = new(TemplateTextKey, template);
         if (!_exporting)
@@ -113,6 +132,11 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
             {
                 yield return new(name, Attribute(value));
             }
+        }
+
+        for (var k = 0; k < ExceptionCount; k++)
+        {
+            yield return ExceptionAttribute(k);
         }
 
         var template = Event.MessageTemplate.Text;
@@ -143,6 +167,14 @@ internal sealed class LogEventAttributeCollection : IReadOnlyList<KeyValuePair<s
     void ICollection<KeyValuePair<string, object?>>.Clear() => throw new NotSupportedException();
 
     bool ICollection<KeyValuePair<string, object?>>.Remove(KeyValuePair<string, object?> item) => throw new NotSupportedException();
+
+    // The names and values the SDK's exporter gives a logged exception, with the real type's short name.
+    private KeyValuePair<string, object?> ExceptionAttribute(int k) => k switch
+    {
+        0 => new("exception.type", _exception!.OriginalType.Name),
+        1 => new("exception.message", _exception!.Message),
+        _ => new("exception.stacktrace", _exception!.ToString()),
+    };
 
     private bool IsSkipped(string name) => SourceContext is not null && name == Constants.SourceContextPropertyName;
 

@@ -102,7 +102,7 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
         var state = new LogEventAttributeCollection(logEvent, _renderer);
         if (!Sdk.SuppressInstrumentation)
         {
-            _logger.Log(level, default, state, logEvent.Exception, _format);
+            _logger.Log(level, default, state, state.Exception, _format);
             return;
         }
 
@@ -111,7 +111,7 @@ internal sealed class OtlpLogSink : ILogEventSink, IAsyncDisposable, IDisposable
         // write to Serilog: their HttpClients are not built by the host's factory, so no loop can start here.
         using (SuppressInstrumentationScope.Begin(false))
         {
-            _logger.Log(level, default, state, logEvent.Exception, _format);
+            _logger.Log(level, default, state, state.Exception, _format);
         }
     }
 

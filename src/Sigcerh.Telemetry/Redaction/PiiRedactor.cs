@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -9,21 +8,32 @@ namespace Sigcerh.Telemetry.Redaction;
 
 /// <summary>
 /// The one redactor used by logs and spans. Masks DNI, RUC, carnet de extranjería, emails, Peruvian mobiles and
-/// Luhn-valid card numbers, plus configured patterns. Trace ids, GUIDs and timestamps are protected.
+/// Luhn-valid card numbers, plus configured patterns; trace ids, GUIDs and timestamps are protected. The cost is linear
+/// in the value: one pass over its digits, an e-mail regex only around '@', and values longer than
+/// <see cref="SigcerhRedactionOptions.MaxValueLength"/> are cut, so no input can keep a request thread busy.
 /// </summary>
-internal sealed partial class PiiRedactor
+internal sealed class PiiRedactor
 {
-    // Names that never carry personal data; RequestId ("0HN...:00000001") would otherwise look like a DNI.
+    // Names that never carry personal data; RequestId ("0HN...:00000001") would otherwise look like a DNI, and an
+    // exception's type name is what errors are grouped and alerted by.
     private static readonly string[] BuiltInAllowed =
-        ["TraceId", "SpanId", "ParentId", "RequestId", "ConnectionId", "SourceContext", "EventId", "trace_id", "span_id", "@tr", "@sp"];
+        ["TraceId", "SpanId", "ParentId", "RequestId", "ConnectionId", "SourceContext", "EventId", "trace_id", "span_id", "@tr", "@sp", "exception.type"];
 
     private static readonly TimeSpan CustomTimeout = TimeSpan.FromMilliseconds(200);
 
-    private readonly PiiRule[] _rules;
-    private readonly bool _hasCustom;
+    // A cut must not leave half a number or address readable at the end of what is kept.
+    private const int CutBackoff = 64;
+
+    // A request's path reaches the redactor as one string instance several times (the request log, the log scope of
+    // every event, the span's url.path): a long value just redacted is answered from memory.
+    private const int RememberedLength = 256;
+
+    private readonly (string Name, Regex Regex)[] _custom;
     private readonly RedactionMode _mode;
     private readonly byte[] _hashKey;
     private readonly FrozenSet<string> _allowed;
+    private readonly int _maxLength;
+    private Remembered? _last;
 
     /// <summary>Builds the redactor from <c>SigcerhTelemetry:Redaction</c>; the options were validated at startup.</summary>
     public PiiRedactor(IOptions<SigcerhTelemetryOptions> options)
@@ -37,24 +47,8 @@ internal sealed partial class PiiRedactor
         // Only the hash mode needs a key; a random one would load the crypto library at startup for nothing.
         _hashKey = _mode != RedactionMode.Hash ? [] : string.IsNullOrEmpty(o.HashKey) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(o.HashKey);
         _allowed = BuiltInAllowed.Concat(o.AllowedProperties).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-
-        var rules = new List<PiiRule>
-        {
-            new("email", Email(), PiiTrigger.Email),
-            new("card", CardCandidate(), PiiTrigger.Digits, Validate: IsLuhnValid),
-            new("ruc", Ruc(), PiiTrigger.Digits),
-            new("carnet", CarnetWithKeyword(), PiiTrigger.Digits, NumberOnly: true),
-            new("phone", Mobile(), PiiTrigger.Digits),
-            new("carnet", CarnetStandalone(), PiiTrigger.Digits),
-            new("dni", Dni(), PiiTrigger.Digits),
-        };
-        foreach (var (name, pattern) in o.Patterns)
-        {
-            rules.Add(new(name, new Regex(pattern, RegexOptions.CultureInvariant, CustomTimeout), PiiTrigger.Always));
-        }
-
-        _rules = [.. rules];
-        _hasCustom = o.Patterns.Count > 0;
+        _maxLength = o.MaxValueLength;
+        _custom = [.. o.Patterns.Select(p => (p.Key, CustomRegex(p.Value)))];
     }
 
     /// <summary>Builds a redactor from plain settings (tests and benchmarks).</summary>
@@ -66,116 +60,134 @@ internal sealed partial class PiiRedactor
     /// <summary>Returns the same instance when nothing was masked, so clean values cost no allocation.</summary>
     public string Redact(string value)
     {
-        // Cheap pre-filter: every built-in digit rule needs 8 digits in a row (single spaces or dashes allowed between
-        // them, as in "987 654 321"), emails need '@' (or its URL escape). Addresses and ports ("127.0.0.1:25432") pass.
-        var email = value.Contains('@') || value.Contains("%40", StringComparison.Ordinal);
-        var digits = HasDigitRun(value, 8);
-        if (!email && !digits && !_hasCustom)
+        if (value.Length < RememberedLength)
         {
-            return value;
+            var work = default(RedactionWork);
+            return Redact(value, ref work);
         }
 
-        List<PiiMatch>? found = null;
-        foreach (var rule in _rules)
+        // One reference read and one write: threads racing here at worst redact the same value twice.
+        if (Volatile.Read(ref _last) is { } last && ReferenceEquals(last.Value, value))
         {
-            if ((rule.Trigger == PiiTrigger.Email && !email) || (rule.Trigger == PiiTrigger.Digits && !digits))
-            {
-                continue;
-            }
-
-            try
-            {
-                FindMatches(value, rule, ref found);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                // A configured pattern that backtracks badly must not let the text out unmasked.
-                return "[" + rule.Name + ":timeout]";
-            }
+            return last.Redacted;
         }
 
-        return found is null ? value : Replace(value, found);
+        var longWork = default(RedactionWork);
+        var redacted = Redact(value, ref longWork);
+        Volatile.Write(ref _last, new Remembered(value, redacted));
+        return redacted;
     }
 
-    private static void FindMatches(string value, PiiRule rule, ref List<PiiMatch>? found)
+    /// <summary>As <see cref="Redact(string)"/>, counting the work done (tests bound it without a clock).</summary>
+    internal string Redact(string value, ref RedactionWork work)
     {
-        foreach (var m in rule.Regex.EnumerateMatches(value))
+        if (value.Length <= _maxLength)
         {
-            var start = m.Index;
-            var length = m.Length;
-            if (length == 0)
-            {
-                continue;
-            }
-
-            if (rule.NumberOnly)
-            {
-                // Only the number is personal data; keep the keyword readable.
-                var digitsAt = value.AsSpan(start, length).IndexOfAnyInRange('0', '9');
-                start += digitsAt;
-                length -= digitsAt;
-            }
-
-            if (rule.Validate is { } validate && !validate(value.AsSpan(start, length)))
-            {
-                continue;
-            }
-
-            if (Overlaps(found, start, length) || IsProtected(value, start, length))
-            {
-                continue;
-            }
-
-            (found ??= []).Add(new PiiMatch(start, length, rule.Name));
+            return Find(value, ref work, out var found) is { } timeout ? timeout
+                : found is null ? value
+                : Replace(value, found);
         }
+
+        // Too long to be worth reading whole: keep the start, redacted, and say how much was cut.
+        work.Truncated = true;
+        var kept = CutPoint(value);
+        var head = value.AsSpan(0, kept);
+        if (Find(head, ref work, out var headFound) is { } headTimeout)
+        {
+            return headTimeout;
+        }
+
+        var sb = new StringBuilder(kept + 48);
+        AppendRedacted(sb, head, headFound);
+        sb.Append("…[sigcerh: ").Append(value.Length - kept).Append(" more characters not logged]");
+        return sb.ToString();
     }
 
-    private static bool Overlaps(List<PiiMatch>? found, int start, int length)
+    // Null, or the text that replaces the whole value when a regex ran out of time (it must not leave unmasked).
+    private string? Find(ReadOnlySpan<char> text, ref RedactionWork work, out List<PiiMatch>? found)
     {
-        if (found is null)
+        found = null;
+        var rule = "redaction";
+        try
         {
-            return false;
-        }
-
-        foreach (var f in found)
-        {
-            if (start < f.Start + f.Length && f.Start < start + length)
+            DigitScanner.Scan(text, ref found, ref work);
+            EmailFinder.Find(text, ref found, ref work);
+            foreach (var (name, regex) in _custom)
             {
-                return true;
+                rule = name;
+                work.RegexRuns++;
+                work.RegexChars += text.Length;
+                foreach (var m in regex.EnumerateMatches(text))
+                {
+                    if (m.Length > 0)
+                    {
+                        work.Candidates++;
+                        (found ??= []).Add(new PiiMatch(m.Index, m.Length, name));
+                    }
+                }
             }
         }
-
-        return false;
-    }
-
-    // Trace ids, GUIDs, timestamps and Kestrel request ids can hold digit runs that look like a DNI or a card; they are never personal data.
-    private static bool IsProtected(string value, int start, int length)
-    {
-        foreach (var m in Protected().EnumerateMatches(value))
+        catch (RegexMatchTimeoutException)
         {
-            if (start < m.Index + m.Length && m.Index < start + length)
-            {
-                return true;
-            }
+            found = null;
+            return "[" + rule + ":timeout]";
         }
 
-        return false;
+        return null;
     }
 
     private string Replace(string value, List<PiiMatch> found)
     {
-        found.Sort(static (a, b) => a.Start.CompareTo(b.Start));
         var sb = new StringBuilder(value.Length);
-        var at = 0;
-        foreach (var f in found)
+        AppendRedacted(sb, value, found);
+        return sb.ToString();
+    }
+
+    // Matches from several finders may overlap (an e-mail holding digits): overlapping ones are masked as one.
+    private void AppendRedacted(StringBuilder sb, ReadOnlySpan<char> text, List<PiiMatch>? found)
+    {
+        if (found is null)
         {
-            sb.Append(value, at, f.Start - at);
-            AppendReplacement(sb, f.Rule, value.AsSpan(f.Start, f.Length));
-            at = f.Start + f.Length;
+            sb.Append(text);
+            return;
         }
 
-        sb.Append(value, at, value.Length - at);
-        return sb.ToString();
+        // The digit scanner finds its matches in order; only e-mails or configured patterns can need a sort.
+        if (!IsInOrder(found))
+        {
+            found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        }
+
+        var at = 0;
+        var i = 0;
+        while (i < found.Count)
+        {
+            var first = found[i];
+            var end = first.End;
+            while (++i < found.Count && found[i].Start < end)
+            {
+                end = Math.Max(end, found[i].End);
+            }
+
+            sb.Append(text[at..first.Start]);
+            AppendReplacement(sb, first.Rule, text[first.Start..end]);
+            at = end;
+        }
+
+        sb.Append(text[at..]);
+    }
+
+    private static bool IsInOrder(List<PiiMatch> found)
+    {
+        for (var i = 1; i < found.Count; i++)
+        {
+            if (found[i].Start < found[i - 1].Start)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void AppendReplacement(StringBuilder sb, string rule, ReadOnlySpan<char> secret)
@@ -186,7 +198,7 @@ internal sealed partial class PiiRedactor
                 sb.Append('[').Append(rule).Append(']');
                 break;
             case RedactionMode.Hash:
-                sb.Append('[').Append(rule).Append(':').Append(Hash(secret)).Append(']');
+                sb.Append('[').Append(rule).Append(':').Append(Hash(rule, secret)).Append(']');
                 break;
             default:
                 sb.Append("***");
@@ -199,15 +211,31 @@ internal sealed partial class PiiRedactor
         }
     }
 
-    // Keyed so a DNI cannot be recovered by hashing all 10^8 candidates; normalized so "987 654 321" = "987654321".
-    private string Hash(ReadOnlySpan<char> secret)
+    // Keyed so a DNI cannot be recovered by hashing all 10^8 candidates. Normalized so the same value hashes alike
+    // however it was written: a number by its digits alone ("987 654 321", "987-654-321", "987%20654%20321"), an
+    // address in lower case with its '@' decoded.
+    private string Hash(string rule, ReadOnlySpan<char> secret)
     {
         var normalized = new StringBuilder(secret.Length);
-        foreach (var c in secret)
+        if (rule is "dni" or "ruc" or "carnet" or "phone" or "card")
         {
-            if (char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '_' or '-' or '+')
+            var digits = secret.ToString().Replace("%20", " ", StringComparison.Ordinal);
+            foreach (var c in digits)
             {
-                normalized.Append(char.ToLowerInvariant(c));
+                if (char.IsAsciiDigit(c))
+                {
+                    normalized.Append(c);
+                }
+            }
+        }
+        else
+        {
+            foreach (var c in secret.ToString().Replace("%40", "@", StringComparison.Ordinal))
+            {
+                if (char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '_' or '-' or '+')
+                {
+                    normalized.Append(char.ToLowerInvariant(c));
+                }
             }
         }
 
@@ -215,112 +243,40 @@ internal sealed partial class PiiRedactor
         return Convert.ToHexStringLower(mac, 0, 6);
     }
 
-    /// <summary>True when <paramref name="value"/> holds <paramref name="count"/> digits in a row, counting across
-    /// single spaces or dashes between digits.</summary>
-    internal static bool HasDigitRun(string value, int count)
+    // Backs off to a break that no number or address spans: whitespace or punctuation, except a separator between
+    // digits ("987 654 321" and "4111-1111-1111-1111" are kept whole or not at all).
+    private int CutPoint(string value)
     {
-        var span = value.AsSpan();
-        int i;
-        while ((i = span.IndexOfAnyInRange('0', '9')) >= 0)
+        var cut = _maxLength;
+        var floor = Math.Max(0, cut - CutBackoff);
+        while (cut > floor && !IsBreak(value, cut - 1))
         {
-            span = span[i..];
-            var n = 0;
-            var j = 0;
-            while (j < span.Length)
-            {
-                if (char.IsAsciiDigit(span[j]))
-                {
-                    if (++n >= count)
-                    {
-                        return true;
-                    }
-
-                    j++;
-                }
-                else if (span[j] is ' ' or '-' && j + 1 < span.Length && char.IsAsciiDigit(span[j + 1]))
-                {
-                    j++;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            span = span[j..];
+            cut--;
         }
 
-        return false;
+        return cut;
     }
 
-    internal static bool IsLuhnValid(ReadOnlySpan<char> candidate)
+    private static bool IsBreak(string value, int i) => value[i] switch
     {
-        var sum = 0;
-        var digits = 0;
-        for (var i = candidate.Length - 1; i >= 0; i--)
-        {
-            var c = candidate[i];
-            if (!char.IsAsciiDigit(c))
-            {
-                continue;
-            }
-
-            var d = c - '0';
-            if ((digits++ & 1) == 1)
-            {
-                d *= 2;
-                if (d > 9)
-                {
-                    d -= 9;
-                }
-            }
-
-            sum += d;
-        }
-
-        return digits is >= 13 and <= 19 && sum % 10 == 0;
-    }
-
-    /// <summary>Formats an integer property value so the digit rules can see it; null when it is too short to matter.</summary>
-    internal static string? IntegerText(object? value) => value switch
-    {
-        int i when i is >= 10_000_000 or <= -10_000_000 => i.ToString(CultureInfo.InvariantCulture),
-        long l when l is >= 10_000_000 or <= -10_000_000 => l.ToString(CultureInfo.InvariantCulture),
-        uint u when u >= 10_000_000 => u.ToString(CultureInfo.InvariantCulture),
-        ulong u when u >= 10_000_000 => u.ToString(CultureInfo.InvariantCulture),
-        _ => null,
+        ' ' or '-' or '.' or '+' or '\u00A0' or '\u202F' => i == 0 || !char.IsAsciiDigit(value[i - 1]),
+        ',' or ';' or '/' or '&' or '"' or '\'' or '(' or ')' or '<' or '>' or '=' => true,
+        var c => char.IsWhiteSpace(c),
     };
 
-    [GeneratedRegex(@"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Email();
+    // A pattern that needs no lookaround or backreference runs non-backtracking, linear in the text; others keep a
+    // timeout, and the value is masked whole when it fires.
+    private static Regex CustomRegex(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, CustomTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, CustomTimeout);
+        }
+    }
 
-    // 13 to 19 digits, single spaces or dashes allowed between them; Luhn decides.
-    [GeneratedRegex(@"(?<!\w)\d(?:[ \-]?\d){12,18}(?!\w)", RegexOptions.CultureInvariant)]
-    private static partial Regex CardCandidate();
-
-    [GeneratedRegex(@"(?<!\w)(?:10|15|16|17|20)\d{9}(?!\w)", RegexOptions.CultureInvariant)]
-    private static partial Regex Ruc();
-
-    [GeneratedRegex(@"\b(?:carn[eé]t(?:\s+de\s+extranjer[ií]a)?|c\.\s?e\.?|ce)\s*(?:n\.?\s*[°º]?\s*|nro\.?\s*|:\s*|\#\s*)?\d{9,12}(?!\w)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex CarnetWithKeyword();
-
-    // Carnets are issued as 9 digits with leading zeros.
-    [GeneratedRegex(@"(?<!\w)00\d{7}(?!\w)", RegexOptions.CultureInvariant)]
-    private static partial Regex CarnetStandalone();
-
-    // 9 digits starting with 9, grouped 3-3-3 or not, optionally after +51, (+51), 51 or a URL-escaped %2B51.
-    [GeneratedRegex(@"(?<!\w)(?:(?:\+|%2B)?\(?(?:\+|%2B)?51\)?[ \-]?)?9\d{2}([ \-]?)\d{3}\1\d{3}(?!\w)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Mobile();
-
-    // 8 digits standing alone; a trailing "-8" check digit is allowed, a decimal part is not.
-    [GeneratedRegex(@"(?<!\w|\d\.)\d{8}(?!\w|\.\d)", RegexOptions.CultureInvariant)]
-    private static partial Regex Dni();
-
-    [GeneratedRegex(
-        @"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-        + @"|(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])"
-        + @"|\b0H[0-9A-Z]{10,13}:[0-9A-F]{8}\b" // Kestrel request id: connection id and an 8-digit counter
-        + @"|(?<![\d\-])\d{4}-[01]\d-[0-3]\d(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?(?!\d)",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex Protected();
+    private sealed record Remembered(string Value, string Redacted);
 }

@@ -5,7 +5,7 @@ using OpenTelemetry;
 namespace Sigcerh.Telemetry.Redaction;
 
 /// <summary>
-/// Redacts a span before any exporter sees it: string (and long integer) attributes such as <c>url.path</c>,
+/// Redacts a span before any exporter sees it: string and any other attribute whose exported text can hold data (a Uri, a number of eight digits or more, a sequence) such as <c>url.path</c>,
 /// <c>url.query</c>, <c>url.full</c>, <c>db.query.text</c> and custom tags, event attributes (the exception event's
 /// message and stack trace), the status description and the display name.
 /// </summary>
@@ -111,32 +111,56 @@ internal sealed class RedactingActivityProcessor(PiiRedactor redactor) : BasePro
     /// <summary>The redacted value, or null when the value may leave as it is.</summary>
     private object? RedactTagValue(string key, object? value)
     {
-        if (redactor.IsAllowed(key))
+        if (value is null || redactor.IsAllowed(key))
         {
             return null;
         }
 
-        switch (value)
+        // Exporters write a value they do not know by its ToString(), and a sequence element by element: both are
+        // read here as the exporter would write them. Numbers below eight digits are known clean without boxing.
+        return value switch
         {
-            case string s:
-                return redactor.Redact(s) is var r && !ReferenceEquals(r, s) ? r : null;
-            case string?[] array:
-                {
-                    string?[]? copy = null;
-                    for (var i = 0; i < array.Length; i++)
-                    {
-                        if (array[i] is { } item && redactor.Redact(item) is var ri && !ReferenceEquals(ri, item))
-                        {
-                            copy ??= (string?[])array.Clone();
-                            copy[i] = ri;
-                        }
-                    }
+            string s => Changed(s),
+            string?[] strings => RedactStrings(strings),
+            bool[] or byte[] or short[] => null,
+            int[] ints => ints.AsSpan().ContainsAnyExceptInRange(-9_999_999, 9_999_999) ? RedactSequence(ints) : null,
+            long[] longs => longs.AsSpan().ContainsAnyExceptInRange(-9_999_999L, 9_999_999L) ? RedactSequence(longs) : null,
+            double[] doubles => doubles.AsSpan().ContainsAnyExceptInRange(-9_999_999.0, 9_999_999.0) ? RedactSequence(doubles) : null,
+            System.Collections.IEnumerable sequence => RedactSequence(sequence),
+            _ => RedactableText.Of(value) is { } text ? Changed(text) : null,
+        };
+    }
 
-                    return copy;
-                }
+    private string? Changed(string text) => redactor.Redact(text) is var r && !ReferenceEquals(r, text) ? r : null;
 
-            default:
-                return PiiRedactor.IntegerText(value) is { } digits && redactor.Redact(digits) is var rd && !ReferenceEquals(rd, digits) ? rd : null;
+    private string?[]? RedactStrings(string?[] array)
+    {
+        string?[]? copy = null;
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (array[i] is { } item && Changed(item) is { } r)
+            {
+                copy ??= (string?[])array.Clone();
+                copy[i] = r;
+            }
         }
+
+        return copy;
+    }
+
+    // Any other sequence leaves as an array of its elements' redacted texts when one of them changed.
+    private string?[]? RedactSequence(System.Collections.IEnumerable sequence)
+    {
+        var texts = new List<string?>();
+        var changed = false;
+        foreach (var item in sequence)
+        {
+            var text = item as string ?? RedactableText.Of(item) ?? item?.ToString();
+            var redacted = text is null ? null : redactor.Redact(text);
+            changed |= !ReferenceEquals(redacted, text);
+            texts.Add(redacted);
+        }
+
+        return changed ? [.. texts] : null;
     }
 }

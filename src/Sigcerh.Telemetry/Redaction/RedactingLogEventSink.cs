@@ -106,7 +106,7 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
         }
 
         return new RedactedException(
-            exception.GetType().FullName ?? exception.GetType().Name,
+            exception.GetType(),
             redactor.Redact(exception.Message),
             exception.StackTrace is { } st ? redactor.Redact(st) : null,
             redacted);
@@ -119,8 +119,9 @@ internal sealed class RedactingLogEventSink(PiiRedactor redactor, ILogEventSink 
             case ScalarValue { Value: string s }:
                 return redactor.Redact(s) is var rs && !ReferenceEquals(rs, s) ? new ScalarValue(rs) : value;
 
-            case ScalarValue { Value: var v } when PiiRedactor.IntegerText(v) is { } digits:
-                return redactor.Redact(digits) is var rd && !ReferenceEquals(rd, digits) ? new ScalarValue(rd) : value;
+            // A Uri, a StringBuilder, a large number or any object: what the formatters write is its text.
+            case ScalarValue { Value: var v } when RedactableText.Of(v) is { } text:
+                return redactor.Redact(text) is var rt && !ReferenceEquals(rt, text) ? new ScalarValue(rt) : value;
 
             case StructureValue sv:
                 {

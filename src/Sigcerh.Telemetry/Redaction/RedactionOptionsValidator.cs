@@ -7,6 +7,8 @@ namespace Sigcerh.Telemetry.Redaction;
 internal sealed class RedactionOptionsValidator : IValidateOptions<SigcerhTelemetryOptions>
 {
     private const string Prefix = SigcerhTelemetryOptions.SectionName + ":Redaction:";
+    private const int MinValueLength = 1024;
+    private const int MaxValueLength = 1024 * 1024;
 
     public ValidateOptionsResult Validate(string? name, SigcerhTelemetryOptions options)
     {
@@ -37,6 +39,11 @@ internal sealed class RedactionOptionsValidator : IValidateOptions<SigcerhTeleme
             {
                 errors.Add($"{Prefix}Patterns:{key} is not a valid .NET regular expression, but was '{pattern}': {e.Message}");
             }
+        }
+
+        if (o.MaxValueLength is < MinValueLength or > MaxValueLength)
+        {
+            errors.Add($"{Prefix}MaxValueLength must be between {MinValueLength} and {MaxValueLength} characters, but was '{o.MaxValueLength}'.");
         }
 
         for (var i = 0; i < o.AllowedProperties.Count; i++)

@@ -219,6 +219,29 @@ internal static class Report
             }
         }
 
+        var attack = rows.Where(r => r[0] == "attack").ToList();
+        if (attack.Count > 0)
+        {
+            sb.Append("\n### Under attack (sigcerh build): /realistic at a fixed rate while a flood runs\n\n");
+            sb.Append("| Flood | flood req/s | /realistic req/s | p50 ms | p99 ms | errors | service CPU ms/s | load avg |\n");
+            sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var a in attack)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"| {a[1]} | {F(D(a[7]), "0")} | {F(D(a[2]), "0")} | {a[3]} | {a[4]} | {a[6]} | {a[8]} | {a[9]} |\n");
+            }
+
+            var calm = attack.FirstOrDefault(r => r[1] == "none");
+            var hostile = attack.FirstOrDefault(r => r[1] == "hostile");
+            if (calm is not null && hostile is not null)
+            {
+                var p99 = D(hostile[4]) / D(calm[4]);
+                var rps = D(hostile[2]) / D(calm[2]);
+                sb.Append("\n| Goal | Measured | Verdict |\n|---|---|---|\n");
+                Goal("attack: p99 within 2× of the run without flood", p99 <= 2, $"{F(p99, "0.00")}× ({hostile[4]} vs {calm[4]} ms)");
+                Goal("attack: throughput within 50% of the run without flood", rps >= 0.5, $"{F(rps, "0.00")}× ({F(D(hostile[2]), "0")} vs {F(D(calm[2]), "0")} req/s)");
+            }
+        }
+
         failedGoals = failed;
         return sb.ToString();
     }

@@ -13,6 +13,8 @@
 # FIXED_RATE (req/s of the unsaturated runs, default 1000; 0 skips them), NO_SPIN=1 (thread-pool spin-waiting off in
 # every build, so CPU per request at a fixed rate counts work rather than idle spinning),
 # OUT (default artifacts/perf), PUBLISH=1 copies the PNG to docs/images/performance.png.
+# Attack (sigcerh build): ATTACK_RATE (req/s of the measured normal endpoint, default 200), ATTACK_CONNECTIONS (flood
+# connections, default 16), SKIP_ATTACK=1, ATTACK_ONLY=1 (only the attack: no rounds, startup or outage).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -38,6 +40,13 @@ OUTAGE_RATE=${OUTAGE_RATE:-500}
 OUTAGE_CONNECTIONS=10
 FIXED_RATE=${FIXED_RATE:-1000}
 SKIP_OUTAGE=${SKIP_OUTAGE:-0}
+ATTACK_RATE=${ATTACK_RATE:-200}
+ATTACK_CONNECTIONS=${ATTACK_CONNECTIONS:-16}
+SKIP_ATTACK=${SKIP_ATTACK:-0}
+ATTACK_ONLY=${ATTACK_ONLY:-0}
+if [ "$ATTACK_ONLY" = 1 ]; then
+  ROUNDS=0 STARTUP_RUNS=0 SKIP_OUTAGE=1 SKIP_ATTACK=0
+fi
 OUT=${OUT:-artifacts/perf}
 SERVICE_NAME=sigcerh-loadservice
 
@@ -336,6 +345,50 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 
+# --- under attack: a flood of hostile paths while a normal endpoint is measured at a fixed rate --------------------------
+# The flood is what anyone can send to a public site: GETs whose path is about 8 KB of 8-digit numbers (each a DNI
+# candidate for the redactor), just under Kestrel's 8 KB request-line limit. A control flood of the same length without
+# digits tells the cost of any 8 KB request from the cost of redacting one. /realistic keeps its fixed rate throughout;
+# its p99 and throughput under each flood are compared with the same run without one.
+if [ "$SKIP_ATTACK" != 1 ]; then
+  hostile_path=$(awk 'BEGIN { for (i = 0; i < 900; i++) printf "/%d", 10000000 + (i * 7919) % 89999999 }')
+  control_path=$(awk 'BEGIN { for (i = 0; i < 900; i++) printf "/abcdefgh" }')
+  attack_delay=$((OUTAGE_CONNECTIONS * 1000 / ATTACK_RATE))
+  stop_dashboard
+  start_dashboard
+  start_ready sigcerh
+  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$svc_port/realistic" >/dev/null
+  wrk -t1 -c"$ATTACK_CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$svc_port$hostile_path" >/dev/null
+  settle_jit "$CONNECTIONS" realistic
+  log "attack: $(settle_note)"
+  for flood in none control hostile; do
+    flood_pid=""
+    if [ "$flood" != none ]; then
+      path=$control_path
+      [ "$flood" = hostile ] && path=$hostile_path
+      # Runs a second longer than the measurement on both ends, so the whole measured window is under flood.
+      wrk -t1 -c"$ATTACK_CONNECTIONS" -d"$((DURATION + 2))s" "http://127.0.0.1:$svc_port$path" >"$work/flood-$flood.txt" &
+      flood_pid=$!
+      pids+=("$flood_pid")
+      sleep 1
+    fi
+    c0=$(cpu_us "$svc_pid")
+    wrk_out=$(WRK_DELAY_MS=$attack_delay wrk -t1 -c"$OUTAGE_CONNECTIONS" -d"${DURATION}s" --latency \
+      -s tests/Sigcerh.Telemetry.Benchmarks/load/fixed-rate.lua "http://127.0.0.1:$svc_port/realistic")
+    c1=$(cpu_us "$svc_pid")
+    flood_rps=0
+    if [ -n "$flood_pid" ]; then
+      wait "$flood_pid" || true
+      flood_rps=$(parse_wrk <"$work/flood-$flood.txt" | cut -f1)
+    fi
+    IFS=$'\t' read -r rps p50 p99 requests errors < <(parse_wrk <<<"$wrk_out")
+    printf 'attack\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$flood" "$rps" "$p50" "$p99" "$requests" "$errors" "$flood_rps" \
+      "$(((c1 - c0) / DURATION / 1000))" "$(loadavg)" >>"$results"
+    log "attack ($flood flood at $flood_rps req/s): /realistic $rps req/s, p99 $p99 ms, load $(loadavg)"
+  done
+  stop_service
+fi
+
 # --- startup: time to the first successful response --------------------------------------------------------------------
 for ((round = 1; round <= STARTUP_RUNS; round++)); do
   for build in "${builds[@]}"; do
@@ -427,6 +480,10 @@ fi
 
 # A smoke run must have produced a number for every build and endpoint, with no failed request.
 rows=$(awk -F'\t' '$1 == "load" && $5 > 0 && $12 == 0' "$results" | wc -l)
+if [ "$SKIP_ATTACK" != 1 ] && [ "$(awk -F'\t' '$1 == "attack" && $3 > 0 && $7 == 0' "$results" | wc -l)" -ne 3 ]; then
+  echo "run-load: expected 3 clean attack rows" >&2
+  exit 1
+fi
 if [ "$rows" -lt $((ROUNDS * ${#builds[@]} * 2)) ]; then
   echo "run-load: expected $((ROUNDS * ${#builds[@]} * 2)) clean load rows, got $rows" >&2
   exit 1

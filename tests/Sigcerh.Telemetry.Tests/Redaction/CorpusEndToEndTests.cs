@@ -32,6 +32,28 @@ public sealed class CorpusEndToEndTests(CorpusEndToEndTests.Run run) : IClassFix
         // The request log's path was there and masked, so the check above did look at it.
         Assert.Contains("/consulta/***456", run.FileStrings, StringComparison.Ordinal);
         Assert.Contains(Done, run.FileStrings, StringComparison.Ordinal);
+
+        // Redacted exceptions still start with their real type, and the Uri property was masked, not dropped.
+        Assert.Contains("System.InvalidOperationException: ", run.FileStrings, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(Sigcerh.Telemetry.Redaction.RedactedException), run.FileText, StringComparison.Ordinal);
+        Assert.Contains("https://certificados.ugel.gob.pe/consulta/***912?correo=***com", run.FileStrings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Logged_exceptions_and_span_exception_events_arrive_with_their_real_type_and_redacted_text()
+    {
+        Assert.True(run.ReceivedLogs.Count > 500, $"{run.ReceivedLogs.Count} log records read back");
+        var withException = run.ReceivedLogs.Where(r => r.Attributes.ContainsKey("exception.message")).ToList();
+        Assert.True(withException.Count >= PiiCorpus.Positive.Count, $"{withException.Count} log records with an exception");
+        Assert.All(withException, r => Assert.Equal(nameof(InvalidOperationException), r.Attributes["exception.type"]));
+        Assert.All(withException, r => Assert.StartsWith("System.InvalidOperationException: ", r.Attributes["exception.stacktrace"], StringComparison.Ordinal));
+        Assert.Empty(PiiCorpus.LeaksIn(string.Join('\n', withException.SelectMany(r => r.Attributes.Values))));
+        Assert.DoesNotContain(nameof(Sigcerh.Telemetry.Redaction.RedactedException), run.ReceivedStrings, StringComparison.Ordinal);
+
+        var events = run.ReceivedExceptionEvents;
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal(typeof(InvalidOperationException).FullName, e["exception.type"]));
+        Assert.Contains(events, e => e["exception.message"] == "Excepción para el DNI ***678");
     }
 
     [Fact]
@@ -45,6 +67,7 @@ public sealed class CorpusEndToEndTests(CorpusEndToEndTests.Run run) : IClassFix
         }
 
         Assert.Contains("***912", run.ReceivedStrings, StringComparison.Ordinal);
+        Assert.Contains("https://certificados.ugel.gob.pe/consulta/***912?correo=***com", run.ReceivedStrings, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,6 +102,10 @@ public sealed class CorpusEndToEndTests(CorpusEndToEndTests.Run run) : IClassFix
         public string ReceivedStrings { get; private set; } = string.Empty;
 
         public List<Activity> Spans { get; } = [];
+
+        public IReadOnlyList<OtlpJson.LogRecord> ReceivedLogs { get; private set; } = [];
+
+        public List<Dictionary<string, string>> ReceivedExceptionEvents { get; } = [];
 
         public async Task InitializeAsync()
         {
@@ -119,8 +146,12 @@ public sealed class CorpusEndToEndTests(CorpusEndToEndTests.Run run) : IClassFix
                 await app.StopAsync();
             }
 
-            ReceivedText = await dashboard.GetEverythingAsTextAsync();
-            ReceivedStrings = PiiCorpus.StringsOf(await dashboard.GetLogsAsync()) + PiiCorpus.StringsOf(await dashboard.GetTracesAsync())
+            // Every record: the dashboard returns only 200 logs unless asked for more.
+            var logs = await dashboard.GetLogsAsync(limit: 100_000);
+            ReceivedText = await dashboard.GetEverythingAsTextAsync() + "\n" + logs.GetRawText();
+            ReceivedLogs = OtlpJson.Logs(logs);
+            CollectExceptionEvents(await dashboard.GetTracesAsync());
+            ReceivedStrings = PiiCorpus.StringsOf(logs) + PiiCorpus.StringsOf(await dashboard.GetTracesAsync())
                 + PiiCorpus.StringsOf(await dashboard.GetResourcesAsync());
 
             FileText = string.Join('\n', Directory.GetFiles(app.LogDirectory, "*.json").Select(File.ReadAllText));
@@ -139,6 +170,38 @@ public sealed class CorpusEndToEndTests(CorpusEndToEndTests.Run run) : IClassFix
         }
 
         public Task DisposeAsync() => Task.CompletedTask;
+
+        // Span events named "exception" anywhere in the OTLP JSON, as attribute key to string value.
+        private void CollectExceptionEvents(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in e.EnumerateArray())
+                {
+                    CollectExceptionEvents(item);
+                }
+
+                return;
+            }
+
+            if (e.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            if (e.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() == "exception"
+                && e.TryGetProperty("attributes", out var attributes) && !e.TryGetProperty("spanId", out _))
+            {
+                ReceivedExceptionEvents.Add(attributes.EnumerateArray().ToDictionary(
+                    a => a.GetProperty("key").GetString()!,
+                    a => a.GetProperty("value").TryGetProperty("stringValue", out var v) ? v.GetString() ?? string.Empty : string.Empty));
+            }
+
+            foreach (var p in e.EnumerateObject())
+            {
+                CollectExceptionEvents(p.Value);
+            }
+        }
 
         private static IResult WriteCorpus(ILogger logger)
         {
@@ -160,6 +223,13 @@ public sealed class CorpusEndToEndTests(CorpusEndToEndTests.Run run) : IClassFix
             }
 
             activity?.AddException(new InvalidOperationException("Excepción para el DNI 72345678"));
+
+            // Not strings: the exporters write their text, so that is what is redacted.
+            var uri = new Uri("https://certificados.ugel.gob.pe/consulta/45678912?correo=maria.quispe@gmail.com");
+            logger.LogInformation("Enlace {Enlace}", uri);
+            activity?.SetTag("sigcerh.corpus.uri", uri);
+            activity?.SetTag("sigcerh.corpus.dnis", new[] { 45678912L, 70123456L });
+            activity?.SetTag("sigcerh.corpus.lista", new List<string> { "rosa.huaman@ugel.gob.pe" });
             logger.LogInformation("{Marker}", Done);
             return Results.Ok();
         }

@@ -64,6 +64,49 @@ public sealed class RedactingActivityProcessorTests
         Assert.Equal(3, Assert.Single(span.Events).Tags.Single().Value);
     }
 
+    [Fact]
+    public void Tags_that_are_not_strings_are_masked_by_the_text_the_exporter_writes_for_them()
+    {
+        var span = RecordThroughRedaction("GET /consulta", a =>
+        {
+            a.SetTag("url.full", new Uri("https://certificados.ugel.gob.pe/consulta/45678912?correo=maria.quispe@gmail.com"));
+            a.SetTag("sigcerh.builder", new System.Text.StringBuilder("celular ").Append("987 654 321"));
+            a.SetTag("sigcerh.objeto", new Solicitante("70123456"));
+            a.SetTag("sigcerh.montos", 45678912.0);
+            a.SetTag("sigcerh.dnis", new[] { 1234, 45678912 });
+            a.SetTag("sigcerh.lista", new List<string> { "rosa.huaman@ugel.gob.pe", "sin correo" });
+            a.SetTag("sigcerh.uris", new[] { new Uri("mailto:l.torres@outlook.com") });
+        });
+        var everything = string.Join('\n', span.TagObjects.Select(t => $"{t.Key}={Flatten(t.Value)}"));
+        foreach (var secret in new[] { "45678912", "maria.quispe@gmail.com", "987 654 321", "70123456", "rosa.huaman@ugel.gob.pe", "l.torres@outlook.com" })
+        {
+            Assert.False(everything.Contains(secret, StringComparison.Ordinal), $"'{secret}' leaked:\n{everything}");
+        }
+
+        Assert.Equal("https://certificados.ugel.gob.pe/consulta/***912?correo=***com", span.GetTagItem("url.full"));
+        Assert.Equal(new[] { "1234", "***912" }, span.GetTagItem("sigcerh.dnis"));
+        Assert.Equal(new[] { "***.pe", "sin correo" }, span.GetTagItem("sigcerh.lista"));
+    }
+
+    [Fact]
+    public void Clean_values_of_any_type_stay_the_same_instances()
+    {
+        var uri = new Uri("https://certificados.ugel.gob.pe/consulta/12345/estado");
+        var ids = new[] { 1234567, 42 };
+        var list = new List<string> { "pendiente", "aprobado" };
+        var span = RecordThroughRedaction("GET /consulta", a =>
+        {
+            a.SetTag("url.full", uri);
+            a.SetTag("sigcerh.ids", ids);
+            a.SetTag("sigcerh.estados", list);
+            a.SetTag("sigcerh.duracion", 1523.456);
+        });
+        Assert.Same(uri, span.GetTagItem("url.full"));
+        Assert.Same(ids, span.GetTagItem("sigcerh.ids"));
+        Assert.Same(list, span.GetTagItem("sigcerh.estados"));
+        Assert.Equal(1523.456, span.GetTagItem("sigcerh.duracion"));
+    }
+
     // One span through a provider with only the redacting processor and an in-memory exporter.
     private static Activity RecordThroughRedaction(string name, Action<Activity> fill)
     {
@@ -83,5 +126,15 @@ public sealed class RedactingActivityProcessorTests
         return Assert.Single(exported);
     }
 
-    private static string Flatten(object? value) => value is string?[] a ? string.Join(',', a) : value?.ToString() ?? string.Empty;
+    private static string Flatten(object? value) => value switch
+    {
+        string s => s,
+        System.Collections.IEnumerable e => string.Join(',', e.Cast<object?>()),
+        _ => value?.ToString() ?? string.Empty,
+    };
+
+    private sealed record Solicitante(string Dni)
+    {
+        public override string ToString() => "Solicitante con DNI " + Dni;
+    }
 }

@@ -65,6 +65,44 @@ public sealed class RedactingLogEventSinkTests
     }
 
     [Fact]
+    public void Scalar_properties_that_are_not_strings_are_masked_by_the_text_the_formatters_write()
+    {
+        var (json, events) = Log(l => l.Information(
+            "Enlace {Enlace}, monto {Monto}, decimal {Decimal}, objeto {Objeto}",
+            new Uri("https://certificados.ugel.gob.pe/consulta/45678912?correo=maria.quispe@gmail.com"),
+            70123456.0,
+            48123456m,
+            new System.Text.StringBuilder("cel 987 654 321")));
+        Assert.Empty(LeaksIn(json, "45678912", "maria.quispe@gmail.com", "70123456", "48123456", "987 654 321"));
+        var e = Assert.Single(events);
+        Assert.Equal("\"https://certificados.ugel.gob.pe/consulta/***912?correo=***com\"", e.Properties["Enlace"].ToString());
+    }
+
+    [Fact]
+    public void A_redacted_exception_keeps_its_real_type_for_the_exporters()
+    {
+        var (_, events) = Log(l => l.Error(new ArgumentException("DNI 45678912 inválido"), "Falló"));
+        var x = Assert.IsType<RedactedException>(Assert.Single(events).Exception);
+        Assert.Equal(typeof(ArgumentException), x.OriginalType);
+        Assert.StartsWith("System.ArgumentException: DNI ***912 inválido", x.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_OTLP_record_of_a_redacted_exception_carries_the_real_type_and_no_exception_object()
+    {
+        var (_, events) = Log(l => l.Error(new ArgumentException("DNI 45678912 inválido"), "Falló"));
+        var state = new Sigcerh.Telemetry.Logging.LogEventAttributeCollection(Assert.Single(events), new Sigcerh.Telemetry.Logging.CleanMessageRenderer());
+        var attributes = state.ToDictionary(a => a.Key, a => a.Value as string);
+
+        // The SDK would add exception.type = "RedactedException" for any exception object it is given.
+        Assert.Null(state.Exception);
+        Assert.Equal(nameof(ArgumentException), attributes["exception.type"]);
+        Assert.Equal("DNI ***912 inválido", attributes["exception.message"]);
+        Assert.StartsWith("System.ArgumentException: DNI ***912 inválido", attributes["exception.stacktrace"], StringComparison.Ordinal);
+        Assert.Equal(state.Count, state.Count());
+    }
+
+    [Fact]
     public void A_clean_event_passes_through_as_the_same_instance()
     {
         var redactor = PiiRedactor.Create(new SigcerhRedactionOptions());
