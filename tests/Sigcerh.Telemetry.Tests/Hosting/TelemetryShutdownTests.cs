@@ -18,8 +18,8 @@ public sealed class TelemetryShutdownTests(ITestOutputHelper output)
     private const string Source = "Sigcerh.Tests.Shutdown";
 
     [Theory]
-    [InlineData("grpc")]
-    [InlineData("http/protobuf")]
+    [InlineData("Grpc")]
+    [InlineData("HttpProtobuf")]
     public async Task Stopping_under_load_with_a_collector_that_never_answers_fits_the_budget_and_counts_every_item(string protocol)
     {
         using var blackHole = new HangingListener();
