@@ -45,13 +45,7 @@ if [[ $# -gt 0 ]]; then
 fi
 
 # --- 1. settings ------------------------------------------------------------------------------------------------------
-setting_text PGHOST 127.0.0.1
-setting_int PGPORT 5432 1 65535
-setting_text PGUSER postgres
-setting_text PGDATABASE sigcerh
-setting_int PGCONNECT_TIMEOUT 10 1 3600
-export PGHOST PGPORT PGUSER PGDATABASE PGCONNECT_TIMEOUT
-setting_path BACKUP_DIR /var/backups/sigcerh
+setting_postgres_and_backup_dir
 setting_int BACKUP_KEEP_DAILY 7 1 100000
 setting_int BACKUP_KEEP_WEEKLY 4 0 100000
 setting_int BACKUP_KEEP_MONTHLY 6 0 100000

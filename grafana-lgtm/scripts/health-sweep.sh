@@ -41,13 +41,7 @@ setting_list SIGCERH_SWEEP_URLS "$DEFAULT_URLS" url_pairs
 setting_list SWEEP_DISK_PATHS "/ /var/lib/docker /var/backups/sigcerh" disk_paths
 setting_list SWEEP_CONTAINERS "otel-collector loki tempo prometheus alertmanager grafana" services
 setting_path SWEEP_PROC_DIR /proc
-setting_text PGHOST 127.0.0.1
-setting_int PGPORT 5432 1 65535
-setting_text PGUSER postgres
-setting_text PGDATABASE sigcerh
-setting_int PGCONNECT_TIMEOUT 10 1 3600
-export PGHOST PGPORT PGUSER PGDATABASE PGCONNECT_TIMEOUT
-setting_path BACKUP_DIR /var/backups/sigcerh
+setting_postgres_and_backup_dir
 SKIP=","
 
 while [[ $# -gt 0 ]]; do

@@ -351,6 +351,17 @@ setting_list() {
     read -r -d '' -a out <<<"$raw" || true
 }
 
+# The PostgreSQL connection (exported for libpq) and the backup folder, shared by backup, restore test and sweep.
+setting_postgres_and_backup_dir() {
+    setting_text PGHOST 127.0.0.1
+    setting_int PGPORT 5432 1 65535
+    setting_text PGUSER postgres
+    setting_text PGDATABASE sigcerh
+    setting_int PGCONNECT_TIMEOUT 10 1 3600
+    export PGHOST PGPORT PGUSER PGDATABASE PGCONNECT_TIMEOUT
+    setting_path BACKUP_DIR /var/backups/sigcerh
+}
+
 # settings_ok: prints every collected problem; returns 1 when there was any.
 settings_ok() {
     ((${#SETTING_ERRORS[@]} == 0)) && return 0

@@ -49,13 +49,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 # --- settings ---------------------------------------------------------------------------------------------------------
-setting_text PGHOST 127.0.0.1
-setting_int PGPORT 5432 1 65535
-setting_text PGUSER postgres
-setting_text PGDATABASE sigcerh
-setting_int PGCONNECT_TIMEOUT 10 1 3600
-export PGHOST PGPORT PGUSER PGDATABASE PGCONNECT_TIMEOUT
-setting_path BACKUP_DIR /var/backups/sigcerh
+setting_postgres_and_backup_dir
 setting_text RESTORE_PGHOST "$PGHOST"
 setting_int RESTORE_PGPORT "$PGPORT" 1 65535
 setting_text RESTORE_PGUSER "$PGUSER"

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
@@ -16,18 +14,11 @@ namespace Sigcerh.Telemetry.Logging;
 /// </summary>
 internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
 {
-    private const int FlushThreshold = 32 * 1024;
-
-    private readonly ITextFormatter _formatter;
+    private readonly Utf8LineBatch _batch;
     private readonly Func<int> _pending;
     private readonly Stream _output;
     private readonly bool _isStdout;
-    private readonly StringBuilder _batch = new(FlushThreshold * 2);
-    private readonly StringWriter _writer;
-    private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetEncoder();
     private readonly Lock _gate = new();
-    private byte[] _bytes = new byte[FlushThreshold * 3];
-    private int _batchLines;
     private long _dropped;
 
     /// <param name="formatter">The event formatter (compact JSON).</param>
@@ -35,11 +26,10 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
     /// <param name="output">Where the UTF-8 lines go; the process's standard output when null.</param>
     public BatchedConsoleSink(ITextFormatter formatter, Func<int> pending, Stream? output = null)
     {
-        _formatter = formatter;
+        _batch = new Utf8LineBatch(formatter);
         _pending = pending;
         _isStdout = output is null;
         _output = output ?? Console.OpenStandardOutput();
-        _writer = new StringWriter(_batch, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Lines lost because stdout could not be written (closed pipe, full or failed device).</summary>
@@ -49,20 +39,8 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
     {
         lock (_gate)
         {
-            var start = _batch.Length;
-            try
-            {
-                _formatter.Format(logEvent, _writer);
-            }
-            catch
-            {
-                // Never leave half a line behind for the next event.
-                _batch.Length = start;
-                throw;
-            }
-
-            _batchLines++;
-            if (_batch.Length >= FlushThreshold || _pending() == 0)
+            _batch.Add(logEvent);
+            if (_batch.IsFull || _pending() == 0)
             {
                 FlushLocked();
             }
@@ -83,52 +61,38 @@ internal sealed class BatchedConsoleSink : ILogEventSink, IDisposable
 
     private void FlushLocked()
     {
-        if (_batch.Length == 0)
+        if (_batch.Lines == 0)
         {
             return;
         }
 
         try
         {
-            var length = 0;
-            foreach (var chunk in _batch.GetChunks())
-            {
-                var max = Encoding.UTF8.GetMaxByteCount(chunk.Length);
-                if (_bytes.Length - length < max)
-                {
-                    Array.Resize(ref _bytes, length + max);
-                }
-
-                length += _encoder.GetBytes(chunk.Span, _bytes.AsSpan(length), flush: false);
-            }
-
-            length += _encoder.GetBytes([], _bytes.AsSpan(length), flush: true);
+            var bytes = _batch.Encode();
             if (_isStdout)
             {
                 // Console.Out's writer locks itself for each write and flushes after it: holding the same lock keeps an
                 // application's Console.WriteLine from landing inside one of these lines.
                 lock (Console.Out)
                 {
-                    _output.Write(_bytes, 0, length);
+                    _output.Write(bytes);
                 }
             }
             else
             {
-                _output.Write(_bytes, 0, length);
+                _output.Write(bytes);
             }
         }
 #pragma warning disable CA1031 // A broken stdout loses this batch, counted, instead of growing the buffer or stopping the writer.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Interlocked.Add(ref _dropped, _batchLines);
-            SelfLog.WriteLine("Sigcerh console sink: {0} lines not written: {1}", _batchLines, ex.Message);
+            Interlocked.Add(ref _dropped, _batch.Lines);
+            SelfLog.WriteLine("Sigcerh console sink: {0} lines not written: {1}", _batch.Lines, ex.Message);
         }
         finally
         {
             _batch.Clear();
-            _encoder.Reset();
-            _batchLines = 0;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
@@ -22,11 +21,10 @@ namespace Sigcerh.Telemetry.Logging;
 /// </summary>
 internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
 {
-    private const int FlushThreshold = 32 * 1024;
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SyncEvery = TimeSpan.FromSeconds(1);
 
-    private readonly ITextFormatter _formatter;
+    private readonly Utf8LineBatch _batch;
     private readonly Func<int> _pending;
     private readonly string _directory;
     private readonly string _prefix;
@@ -34,12 +32,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
     private readonly int _retainedDays;
     private readonly LogFileStatus _status;
     private readonly TimeProvider _time;
-    private readonly StringBuilder _batch = new(FlushThreshold * 2);
-    private readonly StringWriter _writer;
-    private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetEncoder();
     private readonly Lock _gate = new();
-    private byte[] _bytes = new byte[FlushThreshold * 3];
-    private int _batchLines;
     private FileStream? _file;
     private long _length;
     private DateOnly _day;
@@ -59,7 +52,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
         LogFileStatus status,
         TimeProvider time)
     {
-        _formatter = formatter;
+        _batch = new Utf8LineBatch(formatter);
         _pending = pending;
         _directory = directory;
         _prefix = prefix;
@@ -67,7 +60,6 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
         _retainedDays = retainedDays;
         _status = status;
         _time = time;
-        _writer = new StringWriter(_batch, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Lines that did not reach the file because a write (or opening the file) failed.</summary>
@@ -83,19 +75,8 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
                 return;
             }
 
-            var start = _batch.Length;
-            try
-            {
-                _formatter.Format(logEvent, _writer);
-            }
-            catch
-            {
-                _batch.Length = start;
-                throw;
-            }
-
-            _batchLines++;
-            if (_batch.Length >= FlushThreshold || _pending() == 0)
+            _batch.Add(logEvent);
+            if (_batch.IsFull || _pending() == 0)
             {
                 FlushLocked();
             }
@@ -119,16 +100,16 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
 
     private void FlushLocked()
     {
-        if (_batchLines == 0)
+        var lines = _batch.Lines;
+        if (lines == 0)
         {
             return;
         }
 
-        var lines = _batchLines;
         try
         {
-            var length = Encode();
-            if (Current(length) is not { } file)
+            var bytes = _batch.Encode();
+            if (Current(bytes.Length) is not { } file)
             {
                 // Reopened less than a second ago and failed: this batch is lost; the status keeps the real reason.
                 Interlocked.Add(ref _dropped, lines);
@@ -136,7 +117,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
                 return;
             }
 
-            Write(file, length);
+            Write(file, bytes);
             _status.Succeeded(lines);
         }
 #pragma warning disable CA1031 // Any write failure is a lost batch to count and report, never a reason to stop logging.
@@ -151,33 +132,14 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
         finally
         {
             _batch.Clear();
-            _encoder.Reset();
-            _batchLines = 0;
         }
     }
 
-    private int Encode()
-    {
-        var length = 0;
-        foreach (var chunk in _batch.GetChunks())
-        {
-            var max = Encoding.UTF8.GetMaxByteCount(chunk.Length);
-            if (_bytes.Length - length < max)
-            {
-                Array.Resize(ref _bytes, length + max);
-            }
-
-            length += _encoder.GetBytes(chunk.Span, _bytes.AsSpan(length), flush: false);
-        }
-
-        return length + _encoder.GetBytes([], _bytes.AsSpan(length), flush: true);
-    }
-
-    private void Write(FileStream file, int length)
+    private void Write(FileStream file, ReadOnlySpan<byte> bytes)
     {
         try
         {
-            file.Write(_bytes, 0, length);
+            file.Write(bytes);
 
             // Lines are in the page cache at once (a process crash loses none); a power cut loses at most a second.
             var now = _time.GetUtcNow().UtcTicks;
@@ -187,7 +149,7 @@ internal sealed class RollingLogFileSink : ILogEventSink, IDisposable
                 _syncAtTicks = now + SyncEvery.Ticks;
             }
 
-            _length += length;
+            _length += bytes.Length;
         }
         catch
         {
