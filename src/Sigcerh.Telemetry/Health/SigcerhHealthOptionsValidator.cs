@@ -9,7 +9,6 @@ namespace Sigcerh.Telemetry.Health;
 internal sealed partial class SigcerhHealthOptionsValidator(IConfiguration configuration) : IValidateOptions<SigcerhTelemetryOptions>
 {
     private const string S = SigcerhTelemetryOptions.SectionName + ":Health";
-    private static readonly string[] DependencyKeys = ["Name", "Url", "TimeoutSeconds", "Required"];
 
     public ValidateOptionsResult Validate(string? name, SigcerhTelemetryOptions options)
     {
@@ -70,20 +69,8 @@ internal sealed partial class SigcerhHealthOptionsValidator(IConfiguration confi
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private void Dependencies(List<string> errors, SigcerhHealthOptions h)
+    private static void Dependencies(List<string> errors, SigcerhHealthOptions h)
     {
-        // The core validator does not look inside lists, so unknown keys of each entry are reported here.
-        foreach (var entry in configuration.GetSection(S + ":HttpDependencies").GetChildren())
-        {
-            foreach (var child in entry.GetChildren())
-            {
-                if (!DependencyKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-                {
-                    errors.Add($"Unknown configuration key '{child.Path}' (value '{child.Value ?? "{section}"}'): {nameof(SigcerhHealthDependency)} has no such setting.");
-                }
-            }
-        }
-
         var seen = new HashSet<string>(HealthNames.BuiltIn, StringComparer.Ordinal);
         for (var i = 0; i < h.HttpDependencies.Count; i++)
         {
